@@ -48,7 +48,7 @@ def config_option(fn: F) -> F:
     """--config, accepted after the subcommand as well as before it."""
     def remember(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
         if value:
-            ctx.ensure_object(dict)["config"] = value
+            ctx.find_root().ensure_object(dict)["config"] = value
     return click.option("--config", "-c", "config_file", metavar="PATH", expose_value=False, callback=remember,
                         help="Config file (default: $WATCHER_CONFIG or config/watcher.toml).")(fn)
 

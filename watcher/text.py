@@ -6,7 +6,7 @@ import datetime as dt
 import re
 import unicodedata
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’»)]*\s+(?=[\"'“‘«(]?[A-ZА-ЯЁ0-9])|(?<=[。！？])\s*")
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’»)]*\s+(?=[\"'“‘«(「]?[A-ZА-ЯЁ0-9\u3040-\u30ff\u4e00-\u9fff])|(?<=[。！？])\s*")
 _WS = re.compile(r"[ \t\u00a0\u3000]+")
 
 
