@@ -27,7 +27,8 @@ GOOD_ITEMS = [
 def server() -> Iterator[FeedServer]:
     with FeedServer() as s:
         s.routes["/good.xml"] = Route(rss([{**i, "link": s.base + i["link"]} for i in GOOD_ITEMS]))
-        s.routes["/malformed.xml"] = Route(b"<html><body><p>Service temporarily unavailable</p>", content_type="text/html")
+        s.routes["/malformed.xml"] = Route(b"<html><body><p>Service temporarily unavailable</p>",
+                                           content_type="text/html")
         s.routes["/broken.xml"] = Route(b"oops", status=500, content_type="text/plain")
         yield s
 
@@ -86,10 +87,10 @@ def test_oversized_response_is_refused(tmp_path: Path, server: FeedServer, runne
 
 
 def test_summary_only_items_get_their_page_text(tmp_path: Path, server: FeedServer, runner: CliRunner) -> None:
-    page = ("<html lang='en'><body><nav>Home | World</nav><article><h1>Drills</h1>"
-            "<p>Russian troops held drills on Kunashir and Iturup on Friday, the Eastern Military District said.</p>"
-            "<p>Japan lodged a protest, saying the exercises on the disputed islands ran counter to its position."
-            "</p></article><footer>Copyright</footer></body></html>").encode()
+    page = (b"<html lang='en'><body><nav>Home | World</nav><article><h1>Drills</h1>"
+            b"<p>Russian troops held drills on Kunashir and Iturup on Friday, the Eastern Military District said.</p>"
+            b"<p>Japan lodged a protest, saying the exercises on the disputed islands ran counter to its position."
+            b"</p></article><footer>Copyright</footer></body></html>")
     server.routes["/a/drills.html"] = Route(page, content_type="text/html; charset=utf-8")
     server.routes["/short.xml"] = Route(rss([{"title": "Russia holds drills on disputed islands",
                                               "link": server.base + "/a/drills.html?utm_source=rss",
@@ -108,7 +109,8 @@ def test_summary_only_items_get_their_page_text(tmp_path: Path, server: FeedServ
 
 def test_bad_config_and_database_exit_nonzero_with_a_named_cause(tmp_path: Path, runner: CliRunner) -> None:
     cfg = tmp_path / "w.toml"
-    cfg.write_text('[storage]\ndatabase = "x.db"\n\n[[feeds]]\nname = "a"\nurl = "https://e.example/f"\nkind = "atom"\n')
+    cfg.write_text('[storage]\ndatabase = "x.db"\n\n'
+                   '[[feeds]]\nname = "a"\nurl = "https://e.example/f"\nkind = "atom"\n')
     result = invoke(runner, cfg, "poll")
     assert result.exit_code == 2
     assert f"{cfg}: feeds[0].kind: unknown value 'atom'" in result.stderr and "rss, html" in result.stderr

@@ -19,6 +19,7 @@ from watcher.text import detect_lang, first_date, paragraphs, sentences
 
 LEAD_SENTENCES = 3
 MAX_EVIDENCE = 3
+LEAD_DATE_DAYS = 14  # a date the lead names this close to publication is the news date of undated sentences
 
 
 @dataclass(frozen=True)
@@ -40,16 +41,19 @@ class Unit:
 
 
 def units(title: str, text: str, published: dt.date) -> list[Unit]:
-    out = [Unit(0, title, published, False)] if title.strip() else []
+    """Title and sentences, each dated by what it names, else by its paragraph, else by the lead's news date."""
+    raw: list[tuple[int, str, dt.date | None]] = [(0, title, first_date(title, published))] if title.strip() else []
     position = 1
     for paragraph in paragraphs(text):
         carried: dt.date | None = None
         for sentence in sentences(paragraph):
-            named = first_date(sentence, published)
-            carried = named or carried
-            out.append(Unit(position, sentence, min(carried or published, published), carried is not None))
+            carried = first_date(sentence, published) or carried
+            raw.append((position, sentence, carried))
             position += 1
-    return out
+    lead_dates = [d for pos, _s, d in raw if pos <= LEAD_SENTENCES and d is not None]
+    news_date = lead_dates[0] if lead_dates and (published - lead_dates[0]).days <= LEAD_DATE_DAYS else None
+    return [Unit(pos, s, min(d or news_date or published, published), (d or news_date) is not None)
+            for pos, s, d in raw]
 
 
 def best_weight(patterns: Iterable[Pattern], text: str) -> float:

@@ -166,7 +166,7 @@ def check_table(path: str, where: str, table: Any, schema: Schema) -> dict[str, 
             out[key] = default
             continue
         value = table[key]
-        if isinstance(value, bool) and bool not in types or not isinstance(value, types):
+        if (isinstance(value, bool) and bool not in types) or not isinstance(value, types):
             names = " or ".join(t.__name__ for t in types)
             raise ConfigError(path, f"{where}.{key}", f"must be {names}, got {value!r}", "fix the value's type")
         out[key] = value

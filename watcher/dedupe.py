@@ -82,11 +82,16 @@ class StoryKey:
     effective_date: dt.date
 
 
-def find_story(classification: Classification, stories: list[StoryKey], window_days: int) -> StoryKey | None:
-    """The story whose lead event this article's lead event repeats, within the window, nearest first."""
-    lead = classification.lead_event()
-    if lead is None:
-        return None
-    near = [s for s in stories if s.lead_type == lead.type
-            and abs((s.effective_date - lead.effective_date).days) <= window_days]
-    return min(near, key=lambda s: (abs((s.effective_date - lead.effective_date).days), s.id), default=None)
+def find_story(classification: Classification, stories: list[StoryKey], window_days: int,
+               lead_positions: int = 3) -> StoryKey | None:
+    """The story this article reports: one whose lead event is among the events of the article's lead
+    (title and first sentences, in order), with effective dates within the window. Recaps further down
+    never join a story: a Bluebook report that recaps March's decision is not a report of that decision."""
+    for event in classification.events:
+        if event.position > lead_positions:
+            break
+        near = [s for s in stories if s.lead_type == event.type
+                and abs((s.effective_date - event.effective_date).days) <= window_days]
+        if near:
+            return min(near, key=lambda s: (abs((s.effective_date - event.effective_date).days), s.id))
+    return None

@@ -63,6 +63,17 @@ def json_body(digest: Digest, digest_id: int) -> dict[str, Any]:
     }
 
 
+def events_by_story(events: list[dict[str, Any]]) -> list[tuple[list[str], dict[str, Any]]]:
+    """The event lines of a body, one per story (or article without one): its types and first report."""
+    groups: dict[object, tuple[list[str], dict[str, Any]]] = {}
+    for e in events:
+        key = e["story_id"] if e["story_id"] is not None else e["url"]
+        types, _first = groups.setdefault(key, ([], e))
+        if e["type"] not in types:
+            types.append(e["type"])
+    return list(groups.values())
+
+
 def render_text(taxonomy: Taxonomy, body: dict[str, Any], subject_line: str) -> str:
     lines = [subject_line, "=" * min(len(subject_line), 78), ""]
     if body.get("baseline"):
@@ -74,8 +85,9 @@ def render_text(taxonomy: Taxonomy, body: dict[str, Any], subject_line: str) -> 
             lines.append(f"    - {e['title']} ({e['source']}, {e['published']})")
             lines.append(f"      {e['url']}")
     if body["events"]:
-        lines += ["", "Also reported in this cycle:"]
-        lines += [f"  - [{e['type']}] {e['title']} ({e['published']})  {e['url']}" for e in body["events"]]
+        lines += ["", "Reported in this cycle, by story:"]
+        for types, e in events_by_story(body["events"]):
+            lines += [f"  - {e['title']} ({e['published']})", f"    {', '.join(types)}", f"    {e['url']}"]
     lines += ["", f"Digest {body['digest_id']}, generated {body['generated_at']}."]
     return "\n".join(lines) + "\n"
 
@@ -93,9 +105,9 @@ def render_html(taxonomy: Taxonomy, body: dict[str, Any], subject_line: str) -> 
                    f"<b>{esc(value_label(c['to']))}</b> (effective {esc(c['effective_date'])})<ul>{items}</ul></li>")
     out.append("</ul>")
     if body["events"]:
-        out.append("<h3>Also reported in this cycle</h3><ul>")
-        out += [f'<li>[{esc(e["type"])}] <a href="{esc(e["url"])}">{esc(e["title"])}</a> ({esc(e["published"])})'
-                "</li>" for e in body["events"]]
+        out.append("<h3>Reported in this cycle, by story</h3><ul>")
+        out += [f'<li><a href="{esc(e["url"])}">{esc(e["title"])}</a> ({esc(e["published"])}): '
+                f"{esc(', '.join(types))}</li>" for types, e in events_by_story(body["events"])]
         out.append("</ul>")
     out.append(f"<p><small>Digest {body['digest_id']}, generated {esc(body['generated_at'])}.</small></p>")
     out.append("</body></html>")

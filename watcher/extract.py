@@ -31,7 +31,8 @@ def main_text(html: bytes | str) -> tuple[str, dt.datetime | None, str | None]:
             published = None
     for tag in soup(BOILERPLATE):
         tag.decompose()
-    root = soup.find("article") or soup.find("main") or _densest(soup) or soup.body or soup
+    root = next((t for t in (soup.find("article"), soup.find("main"), _densest(soup), soup.body)
+                 if isinstance(t, Tag)), soup)
     blocks = [p.get_text(" ", strip=True) for p in root.find_all(["p", "h2", "h3", "blockquote", "li"])]
     text = "\n\n".join(b for b in blocks if b) or root.get_text("\n", strip=True)
     return clean(text), published, str(lang) if lang else None
@@ -50,7 +51,8 @@ def _densest(soup: BeautifulSoup) -> Tag | None:
 
 
 def needs_page(article: Article, settings: FetchSettings) -> bool:
-    return settings.fetch_article_pages and bool(article.url) and len(article.text) < settings.min_text_chars
+    short = article.summary_only or len(article.text) < settings.min_text_chars
+    return settings.fetch_article_pages and bool(article.url) and short
 
 
 def extract(session: requests.Session, article: Article, settings: FetchSettings) -> Article:
@@ -63,10 +65,10 @@ def extract(session: requests.Session, article: Article, settings: FetchSettings
     except WatcherError as e:
         return dataclasses.replace(article, extract_error=str(e))
     if len(text) <= len(article.text):
-        return article
+        return dataclasses.replace(article, summary_only=False)
     better_date = article.date_source == "fetched" and published is not None
     return dataclasses.replace(
-        article, text=text,
+        article, text=text, summary_only=False,
         published=published if better_date and published else article.published,
         date_source="page" if better_date else article.date_source,
         lang=detect_lang(f"{article.title}\n{text}", lang or article.lang),

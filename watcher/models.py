@@ -48,6 +48,7 @@ class Article:
     lang: str
     summary: str = ""
     extract_error: str | None = None
+    summary_only: bool = False  # the feed gave a summary, not the article: extract fetches the page
 
     @property
     def published_date(self) -> dt.date:

@@ -66,6 +66,8 @@ def normalize(entry: Entry, fetched_at: dt.datetime, lang_hint: str | None = Non
     summary = html_to_text(entry.summary) if entry.summary else ""
     if len(summary) > len(text):
         text = summary
+    # No full content, and one paragraph at most: a teaser, whatever its length.
+    summary_only = not entry.content and "\n\n" not in text
     published = to_utc(entry.published)
     title = clean(html_to_text(entry.title)).replace("\n\n", " ")
     return Article(
@@ -79,4 +81,5 @@ def normalize(entry: Entry, fetched_at: dt.datetime, lang_hint: str | None = Non
         published=published or fetched_at,
         date_source="feed" if published else "fetched",
         lang=detect_lang(f"{title}\n{text}", entry.lang or lang_hint),
+        summary_only=summary_only,
     )

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import requests
 
 from watcher import dedupe
-from watcher.classify import classify
+from watcher.classify import LEAD_SENTENCES, classify
 from watcher.config import Config, FeedConfig
 from watcher.digest import build, json_body, subject
 from watcher.errors import FeedError
@@ -108,8 +108,9 @@ def store_article(config: Config, archive: Archive, taxonomy: Taxonomy, session:
     if story_id is None and classification.relevant:
         lead = classification.lead_event()
         if lead is not None:
-            since = lead.effective_date - dt.timedelta(days=config.story_window_days)
-            story = dedupe.find_story(classification, archive.story_keys(since), config.story_window_days)
+            since = min(e.effective_date for e in classification.events) - dt.timedelta(days=config.story_window_days)
+            story = dedupe.find_story(classification, archive.story_keys(since), config.story_window_days,
+                                      LEAD_SENTENCES)
             story_id = story.id if story else None
     archive.insert_article(article, classification, sig, original.id if original else None, story_id, now)
     return int(classification.relevant)

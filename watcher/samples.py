@@ -87,7 +87,7 @@ def render_page(feed: SampleFeed, a: SampleArticle) -> bytes:
             f"<main><article><h1>{e(a.title)}</h1><time datetime='{a.published.isoformat()}'>"
             f"{a.published.date()}</time>\n{paragraphs}</article>"
             f"<aside><h2>Most read</h2><p>Weather: snow expected in Sapporo.</p></aside></main>"
-            f"<footer>© {e(feed.title)}</footer></body></html>").encode("utf-8")
+            f"<footer>© {e(feed.title)}</footer></body></html>").encode()
 
 
 class _Server(http.server.ThreadingHTTPServer):

@@ -20,8 +20,16 @@ import sqlite_utils
 from watcher.config import FeedConfig
 from watcher.dedupe import Candidate, Signature, StoryKey
 from watcher.errors import ArchiveError
-from watcher.models import (Article, Classification, Digest, DimensionState, EventMatch, Evidence,
-                            StatusChange, StoredArticle)
+from watcher.models import (
+    Article,
+    Classification,
+    Digest,
+    DimensionState,
+    EventMatch,
+    Evidence,
+    StatusChange,
+    StoredArticle,
+)
 
 SCHEMA_VERSION = 1
 Row = dict[str, Any]
@@ -35,6 +43,13 @@ def iso(value: dt.datetime | dt.date | None) -> str | None:
     return value.isoformat()
 
 
+def inserted_id(table: sqlite_utils.db.Table) -> int:
+    """The rowid of the row `table` just inserted."""
+    if not isinstance(table.last_pk, int):
+        raise ArchiveError(f"insert into {table.name} returned no id")
+    return table.last_pk
+
+
 def parse_iso(value: str) -> dt.datetime:
     return dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
 
@@ -46,38 +61,38 @@ class Archive:
     # ------------------------------------------------------------------------------------ setting up
     def ensure_schema(self) -> None:
         db = self.db
-        db["feeds"].create({
+        db.table("feeds").create({
             "name": str, "url": str, "kind": str, "interval_minutes": float, "last_polled": str,
             "last_status": str, "last_error": str, "consecutive_errors": int, "next_due": str, "etag": str,
             "last_modified": str, "last_success": str, "articles_total": int,
         }, pk="name", if_not_exists=True, defaults={"consecutive_errors": 0, "articles_total": 0})
-        db["stories"].create({
+        db.table("stories").create({
             "id": int, "title": str, "lead_type": str, "effective_date": str, "first_published": str,
             "last_published": str, "article_count": int, "created_at": str,
         }, pk="id", if_not_exists=True)
-        db["articles"].create({
+        db.table("articles").create({
             "id": int, "feed": str, "guid": str, "url": str, "canonical_url": str, "title": str, "summary": str,
             "text": str, "lang": str, "published": str, "date_source": str, "fetched_at": str, "relevant": int,
             "relevance": float, "qualifiers": str, "signature": str, "duplicate_of": int, "story_id": int,
             "extract_error": str, "status_applied": int,
         }, pk="id", if_not_exists=True, foreign_keys=[("duplicate_of", "articles", "id"),
                                                        ("story_id", "stories", "id")])
-        db["article_events"].create({
+        db.table("article_events").create({
             "id": int, "article_id": int, "type": str, "score": float, "effective_date": str, "evidence": str,
             "position": int, "is_lead": int,
         }, pk="id", if_not_exists=True, foreign_keys=[("article_id", "articles", "id")])
-        db["status"].create({
+        db.table("status").create({
             "dimension": str, "value": str, "since": str, "evidence_date": str, "evidence": str, "updated_at": str,
         }, pk="dimension", if_not_exists=True)
-        db["digests"].create({
+        db.table("digests").create({
             "id": int, "created_at": str, "baseline": int, "subject": str, "changes": str, "events": str,
             "status": str,
         }, pk="id", if_not_exists=True)
-        db["status_changes"].create({
+        db.table("status_changes").create({
             "id": int, "dimension": str, "from_value": str, "to_value": str, "effective_date": str,
             "detected_at": str, "evidence": str, "digest_id": int,
         }, pk="id", if_not_exists=True, foreign_keys=[("digest_id", "digests", "id")])
-        db["deliveries"].create({
+        db.table("deliveries").create({
             "id": int, "digest_id": int, "channel": str, "state": str, "attempts": int, "last_error": str,
             "last_attempt": str, "next_attempt": str, "sent_at": str,
         }, pk="id", if_not_exists=True, foreign_keys=[("digest_id", "digests", "id")],
@@ -88,12 +103,12 @@ class Archive:
             ("article_events", ["article_id"], False), ("stories", ["lead_type", "effective_date"], False),
             ("deliveries", ["digest_id", "channel"], True), ("deliveries", ["state"], False),
         ]:
-            db[table].create_index(columns, unique=unique, if_not_exists=True)
-        if not db["articles_fts"].exists():
+            db.table(table).create_index(columns, unique=unique, if_not_exists=True)
+        if not db.table("articles_fts").exists():
             # trigram: substring search that works for Japanese and Russian inflections as well as English
-            db["articles"].enable_fts(["title", "text"], create_triggers=True, tokenize="trigram")
-        db["_watcher"].create({"key": str, "value": str}, pk="key", if_not_exists=True)
-        db["_watcher"].upsert({"key": "schema_version", "value": str(SCHEMA_VERSION)}, pk="key")
+            db.table("articles").enable_fts(["title", "text"], create_triggers=True, tokenize="trigram")
+        db.table("_watcher").create({"key": str, "value": str}, pk="key", if_not_exists=True)
+        db.table("_watcher").upsert({"key": "schema_version", "value": str(SCHEMA_VERSION)}, pk="key")
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -107,12 +122,12 @@ class Archive:
     # ------------------------------------------------------------------------------------ feeds
     def sync_feeds(self, feeds: tuple[FeedConfig, ...]) -> None:
         for f in feeds:
-            existing = self.db["feeds"].count_where("name = ?", [f.name])
+            existing = self.db.table("feeds").count_where("name = ?", [f.name])
             values = {"name": f.name, "url": f.url, "kind": f.kind, "interval_minutes": f.interval_minutes}
             if existing:
-                self.db["feeds"].update(f.name, values)
+                self.db.table("feeds").update(f.name, values)
             else:
-                self.db["feeds"].insert({**values, "consecutive_errors": 0, "articles_total": 0})
+                self.db.table("feeds").insert({**values, "consecutive_errors": 0, "articles_total": 0})
 
     def validators(self, feed: FeedConfig) -> tuple[str | None, str | None]:
         """The ETag and Last-Modified of the feed's last good response, if it was for the same URL."""
@@ -172,11 +187,11 @@ class Archive:
         """Archive one article with its events; open a story for it when it leads a new one."""
         lead = classification.lead_event()
         if classification.relevant and story_id is None and lead is not None:
-            story_id = self.db["stories"].insert({
+            story_id = inserted_id(self.db.table("stories").insert({
                 "title": article.title, "lead_type": lead.type, "effective_date": iso(lead.effective_date),
                 "first_published": iso(article.published), "last_published": iso(article.published),
-                "article_count": 0, "created_at": iso(fetched_at)}).last_pk
-        article_id = int(self.db["articles"].insert({
+                "article_count": 0, "created_at": iso(fetched_at)}))
+        article_id = inserted_id(self.db.table("articles").insert({
             "feed": article.feed, "guid": article.guid, "url": article.url, "canonical_url": article.canonical_url,
             "title": article.title, "summary": article.summary, "text": article.text, "lang": article.lang,
             "published": iso(article.published), "date_source": article.date_source,
@@ -185,8 +200,8 @@ class Archive:
             "signature": json.dumps(list(sig)), "duplicate_of": duplicate_of,
             "story_id": story_id if classification.relevant else None, "extract_error": article.extract_error,
             "status_applied": 0 if classification.relevant else 1,
-        }).last_pk)
-        self.db["article_events"].insert_all([{
+        }))
+        self.db.table("article_events").insert_all([{
             "article_id": article_id, "type": e.type, "score": e.score, "effective_date": iso(e.effective_date),
             "evidence": json.dumps(list(e.evidence), ensure_ascii=False), "position": e.position,
             "is_lead": int(e is lead)} for e in classification.events])
@@ -257,26 +272,26 @@ class Archive:
         return out
 
     def has_history(self) -> bool:
-        return bool(self.db["status_changes"].count) or bool(self.db["digests"].count)
+        return bool(self.db.table("status_changes").count) or bool(self.db.table("digests").count)
 
     def save_status(self, status: dict[str, DimensionState], now: dt.datetime) -> None:
-        self.db["status"].upsert_all([{
+        self.db.table("status").upsert_all([{
             "dimension": name, "value": s.value, "since": iso(s.since), "evidence_date": iso(s.evidence_date),
             "evidence": json.dumps([e.__dict__ for e in s.evidence], ensure_ascii=False), "updated_at": iso(now),
         } for name, s in status.items()], pk="dimension")
 
     def add_digest(self, digest: Digest, subject: str, body: dict[str, Any], channels: list[str]) -> int:
-        digest_id = int(self.db["digests"].insert({
+        digest_id = inserted_id(self.db.table("digests").insert({
             "created_at": iso(digest.generated_at), "baseline": int(digest.baseline), "subject": subject,
             "changes": json.dumps(body["changes"], ensure_ascii=False),
             "events": json.dumps(body["events"], ensure_ascii=False),
-            "status": json.dumps(digest.status, ensure_ascii=False)}).last_pk)
-        self.db["status_changes"].insert_all([{
+            "status": json.dumps(digest.status, ensure_ascii=False)}))
+        self.db.table("status_changes").insert_all([{
             "dimension": c.dimension, "from_value": c.from_value, "to_value": c.to_value,
             "effective_date": iso(c.effective_date), "detected_at": iso(digest.generated_at),
             "evidence": json.dumps([e.__dict__ for e in c.evidence], ensure_ascii=False), "digest_id": digest_id,
         } for c in digest.changes])
-        self.db["deliveries"].insert_all([{"digest_id": digest_id, "channel": ch, "state": "pending",
+        self.db.table("deliveries").insert_all([{"digest_id": digest_id, "channel": ch, "state": "pending",
                                            "attempts": 0, "next_attempt": iso(digest.generated_at)}
                                           for ch in channels])
         return digest_id
@@ -289,7 +304,7 @@ class Archive:
 
     # ------------------------------------------------------------------------------------ digests
     def digest_body(self, digest_id: int) -> Row:
-        return dict(self.db["digests"].get(digest_id))
+        return dict(self.db.table("digests").get(digest_id))
 
     def due_deliveries(self, now: dt.datetime) -> list[Row]:
         return list(self.db.query(
@@ -298,7 +313,7 @@ class Archive:
 
     def record_delivery(self, delivery_id: int, now: dt.datetime, error: str | None, max_attempts: int,
                         retry_minutes: float) -> str:
-        row = self.db["deliveries"].get(delivery_id)
+        row = self.db.table("deliveries").get(delivery_id)
         attempts = row["attempts"] + 1
         if error is None:
             state, next_attempt = "sent", None
@@ -306,7 +321,7 @@ class Archive:
             state, next_attempt = "failed", None
         else:
             state, next_attempt = "pending", now + dt.timedelta(minutes=retry_minutes * 2 ** (attempts - 1))
-        self.db["deliveries"].update(delivery_id, {
+        self.db.table("deliveries").update(delivery_id, {
             "state": state, "attempts": attempts, "last_error": error, "last_attempt": iso(now),
             "next_attempt": iso(next_attempt), "sent_at": iso(now) if error is None else None})
         return state

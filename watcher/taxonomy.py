@@ -105,9 +105,8 @@ def _load(path: str, _mtime: float) -> Taxonomy:
             raise ConfigError(path, key, "unknown key", f"known keys: {', '.join(known)}")
     classify = _table(path, "classify", raw.get("classify", {}))
     relevance = _table(path, "relevance", raw.get("relevance", {}))
-    event_types = {
-        name: _event_type(path, name, spec) for name, spec in _table(path, "event_types", raw.get("event_types")).items()
-    }
+    event_types = {name: _event_type(path, name, spec)
+                   for name, spec in _table(path, "event_types", raw.get("event_types")).items()}
     qualifiers = {
         name: Qualifier(name, _patterns(path, f"qualifiers.{name}.patterns", _table(path, f"qualifiers.{name}", q)
                                         .get("patterns"), 1.0),

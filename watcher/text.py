@@ -6,7 +6,9 @@ import datetime as dt
 import re
 import unicodedata
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’»)]*\s+(?=[\"'“‘«(「]?[A-ZА-ЯЁ0-9\u3040-\u30ff\u4e00-\u9fff])|(?<=[。！？])\s*")
+# A sentence ends at . ! ? before a capital, a digit or a Japanese character; or at 。！？
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’»)]*\s+(?=[\"'“‘«(「]?[A-ZА-ЯЁ0-9\u3040-\u30ff\u4e00-\u9fff])"
+                           r"|(?<=[。！？])\s*")
 _WS = re.compile(r"[ \t\u00a0\u3000]+")
 
 
@@ -129,7 +131,7 @@ def _weekday_before(weekday: int, ref: dt.date) -> dt.date:
     return ref - dt.timedelta(days=(ref.weekday() - weekday) % 7)
 
 
-def _resolve(kind: str, g: tuple[str, ...], ref: dt.date) -> dt.date | None:  # noqa: PLR0911 - one case a kind
+def _resolve(kind: str, g: tuple[str, ...], ref: dt.date) -> dt.date | None:
     if kind == "iso":
         return _safe(int(g[0]), int(g[1]), int(g[2]))
     if kind == "ja_ymd":
