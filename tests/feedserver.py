@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import email.utils
 import hashlib
-import http.server
 import threading
 from dataclasses import dataclass, field
-from typing import Any
 from xml.sax.saxutils import escape
+
+from watcher.samples import LoopbackServer, QuietHandler, reply
 
 
 @dataclass
@@ -22,8 +23,6 @@ class Route:
 
 def rss(items: list[dict[str, str]], title: str = "Test feed") -> bytes:
     """items: dicts with title, link, guid, date (ISO), description."""
-    import datetime as dt
-
     out = ['<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>', f"<title>{escape(title)}</title>",
            "<link>http://127.0.0.1/</link><description>test</description>"]
     for it in items:
@@ -36,17 +35,14 @@ def rss(items: list[dict[str, str]], title: str = "Test feed") -> bytes:
     return "".join(out).encode()
 
 
-class FeedServer:
+class FeedServer(LoopbackServer):
     def __init__(self) -> None:
         self.routes: dict[str, Route] = {}
         self.log: list[tuple[str, int]] = []
         self.lock = threading.Lock()
         server = self
 
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def log_message(self, *_args: Any) -> None:
-                pass
-
+        class Handler(QuietHandler):
             def do_GET(self) -> None:
                 route = server.routes.get(self.path.split("?")[0])
                 if route is None:
@@ -60,25 +56,9 @@ class FeedServer:
                         code, body = route.status, route.body
                 with server.lock:
                     server.log.append((self.path, code))
-                self.send_response(code)
-                for k, v in headers.items():
-                    self.send_header(k, v)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                reply(self, code, body, headers)
 
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
-
-    def __enter__(self) -> FeedServer:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        super().__init__(Handler)
 
     def hits(self, path: str) -> list[int]:
         with self.lock:

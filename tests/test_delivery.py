@@ -7,12 +7,9 @@ import email
 import email.policy
 import hashlib
 import hmac
-import http.server
 import json
-import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -21,6 +18,7 @@ from tests.feedserver import FeedServer, Route, rss
 from watcher.config import load_config
 from watcher.fetch import new_session
 from watcher.pipeline import poll
+from watcher.samples import LoopbackServer, QuietHandler, reply
 from watcher.store import open_archive
 from watcher.taxonomy import load_taxonomy
 
@@ -29,28 +27,39 @@ ITEM = {"title": "Russia suspends peace treaty talks with Japan", "link": "/a/1.
                        "exchanges with the southern Kuril Islands, citing Japan's sanctions."}
 
 
-class FlakyHook:
+class FlakyHook(LoopbackServer):
     """A webhook receiver on 127.0.0.1 answering each post with the next status in `codes` (then 200)."""
 
     def __init__(self, codes: list[int]) -> None:
-        self.codes, self.posts = list(codes), []  # type: ignore[var-annotated]
+        self.codes = list(codes)
+        self.posts: list[tuple[dict[str, str], bytes]] = []
         hook = self
 
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def log_message(self, *_a: Any) -> None:
-                pass
-
+        class Handler(QuietHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 hook.posts.append((dict(self.headers), body))
-                code = hook.codes.pop(0) if hook.codes else 200
-                self.send_response(code)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
+                reply(self, hook.codes.pop(0) if hook.codes else 200, b"", {})
 
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/hook"
-        threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True).start()
+        super().__init__(Handler)
+        self.url = f"{self.base}/hook"
+
+
+MakeHook = Callable[[list[int]], FlakyHook]
+
+
+@pytest.fixture
+def flaky_hook() -> Iterator[MakeHook]:
+    """Makes receivers for a test, each answering with the given status codes; stops them after it."""
+    made: list[FlakyHook] = []
+
+    def make(codes: list[int]) -> FlakyHook:
+        made.append(FlakyHook(codes).__enter__())
+        return made[-1]
+
+    yield make
+    for hook in made:
+        hook.__exit__(None)
 
 
 @pytest.fixture
@@ -72,10 +81,10 @@ def config_file(tmp_path: Path, feed_url: str, hook_url: str, smtp_port: int | N
     return path
 
 
-def test_email_and_webhook_each_get_the_digest_once(tmp_path: Path, feeds: FeedServer, smtp: SmtpSink,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_email_and_webhook_each_get_the_digest_once(tmp_path: Path, feeds: FeedServer, flaky_hook: MakeHook,
+                                                     smtp: SmtpSink, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(SECRET_ENV, SECRET)
-    hook = FlakyHook([])
+    hook = flaky_hook([])
     config = load_config(str(config_file(tmp_path, feeds.base + "/f.xml", hook.url, smtp.port)))
     archive, taxonomy, session = open_archive(config.database), load_taxonomy(), new_session(config.fetch)
     report = poll(config, archive, taxonomy, session)
@@ -102,10 +111,10 @@ def test_email_and_webhook_each_get_the_digest_once(tmp_path: Path, feeds: FeedS
     assert again.deliveries == [] and len(hook.posts) == 1 and len(smtp.messages) == 1
 
 
-def test_a_failed_webhook_is_retried_and_then_marked_sent(tmp_path: Path, feeds: FeedServer,
+def test_a_failed_webhook_is_retried_and_then_marked_sent(tmp_path: Path, feeds: FeedServer, flaky_hook: MakeHook,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(SECRET_ENV, SECRET)
-    hook = FlakyHook([503])
+    hook = flaky_hook([503])
     config = load_config(str(config_file(tmp_path, feeds.base + "/f.xml", hook.url)))
     archive, taxonomy, session = open_archive(config.database), load_taxonomy(), new_session(config.fetch)
     start = dt.datetime(2026, 1, 1, 12, 0, tzinfo=dt.UTC)
@@ -123,9 +132,10 @@ def test_a_failed_webhook_is_retried_and_then_marked_sent(tmp_path: Path, feeds:
     assert (row["state"], row["attempts"]) == ("sent", 2)
 
 
-def test_gives_up_after_max_attempts(tmp_path: Path, feeds: FeedServer, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_gives_up_after_max_attempts(tmp_path: Path, feeds: FeedServer, flaky_hook: MakeHook,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(SECRET_ENV, SECRET)
-    hook = FlakyHook([500, 500, 500, 500])
+    hook = flaky_hook([500, 500, 500, 500])
     config = load_config(str(config_file(tmp_path, feeds.base + "/f.xml", hook.url)))
     archive, taxonomy, session = open_archive(config.database), load_taxonomy(), new_session(config.fetch)
     start = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
@@ -136,17 +146,18 @@ def test_gives_up_after_max_attempts(tmp_path: Path, feeds: FeedServer, monkeypa
 
 
 def test_missing_secret_variable_fails_the_delivery_with_its_name(tmp_path: Path, feeds: FeedServer,
+                                                                  flaky_hook: MakeHook,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(SECRET_ENV, raising=False)
-    hook = FlakyHook([])
+    hook = flaky_hook([])
     config = load_config(str(config_file(tmp_path, feeds.base + "/f.xml", hook.url)))
     report = poll(config, open_archive(config.database), load_taxonomy(), new_session(config.fetch))
     assert SECRET_ENV in (report.deliveries[0].error or "") and hook.posts == []
 
 
-def test_slack_format(tmp_path: Path, feeds: FeedServer, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_slack_format(tmp_path: Path, feeds: FeedServer, flaky_hook: MakeHook, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(SECRET_ENV, SECRET)
-    hook = FlakyHook([])
+    hook = flaky_hook([])
     config = load_config(str(config_file(tmp_path, feeds.base + "/f.xml", hook.url, fmt="slack")))
     poll(config, open_archive(config.database), load_taxonomy(), new_session(config.fetch))
     [(headers, body)] = hook.posts

@@ -110,3 +110,21 @@ def test_sample_articles_get_their_labels(samples: tuple[list[Any], list[SampleA
         if c.relevant != a.expect_relevant or {e.type for e in c.events} != set(a.expect_events):
             wrong.append(a.slug)
     assert wrong == []
+
+
+def test_held_out_articles_do_not_fall_below_the_measured_floor() -> None:
+    """tests/data/heldout.toml was written blind and is never tuned on: a floor to raise, not a target.
+    Measured at 0.1.0: 14/30 exact, relevance 26/30, one event type reported that was not expected."""
+    import tomllib
+
+    taxonomy = load_taxonomy()
+    raw = tomllib.loads((Path(__file__).parent / "data" / "heldout.toml").read_text(encoding="utf-8"))["articles"]
+    exact = relevance = false_types = 0
+    for a in raw:
+        c = classify(a["title"], "\n\n".join(a["paragraphs"]), taxonomy,
+                     dt.date.fromisoformat(a["published"][:10]), a["lang"])
+        got = {e.type for e in c.events}
+        exact += c.relevant == a["expect_relevant"] and got == set(a["expect_events"])
+        relevance += c.relevant == a["expect_relevant"]
+        false_types += len(got - set(a["expect_events"]))
+    assert exact >= 14 and relevance >= 26 and false_types <= 1, (exact, relevance, false_types)

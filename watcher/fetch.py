@@ -35,6 +35,7 @@ def fetch(session: requests.Session, url: str, settings: FetchSettings, etag: st
                                    last_modified=response.headers.get("Last-Modified", last_modified),
                                    not_modified=True)
             if response.status_code >= 400:
+                next(response.iter_content(65536), b"")  # read a short error body: closing unread resets
                 raise FetchError(f"HTTP {response.status_code} {response.reason or ''}".strip()
                                  + f" from {url}", status=response.status_code)
             declared = response.headers.get("Content-Length")

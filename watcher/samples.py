@@ -18,7 +18,7 @@ import threading
 import tomllib
 import urllib.parse
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Self
 from xml.sax.saxutils import escape
 
 
@@ -94,7 +94,38 @@ class _Server(http.server.ThreadingHTTPServer):
     daemon_threads = True
 
 
-class SampleSite:
+def reply(handler: http.server.BaseHTTPRequestHandler, code: int, body: bytes, headers: dict[str, str]) -> None:
+    handler.send_response(code)
+    for k, v in headers.items():
+        handler.send_header(k, v)
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body)
+
+
+class QuietHandler(http.server.BaseHTTPRequestHandler):
+    def log_message(self, *_args: Any) -> None:
+        pass
+
+
+class LoopbackServer:
+    """A threaded HTTP server on 127.0.0.1 at a free port, running while used as a context manager."""
+
+    def __init__(self, handler: type[http.server.BaseHTTPRequestHandler]) -> None:
+        self.server = _Server(("127.0.0.1", 0), handler)
+        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+
+    def __enter__(self) -> Self:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class SampleSite(LoopbackServer):
     """The sample outlets on 127.0.0.1, showing what was published up to `now`."""
 
     def __init__(self, feeds: list[SampleFeed], articles: list[SampleArticle]) -> None:
@@ -105,32 +136,14 @@ class SampleSite:
         self.lock = threading.Lock()
         site = self
 
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def log_message(self, *_args: Any) -> None:
-                pass
-
+        class Handler(QuietHandler):
             def do_GET(self) -> None:
                 code, body, headers = site.respond(self.path, self.headers)
                 with site.lock:
                     site.requests.append((self.path, code))
-                self.send_response(code)
-                for k, v in headers.items():
-                    self.send_header(k, v)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                reply(self, code, body, headers)
 
-        self.server = _Server(("127.0.0.1", 0), Handler)
-        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
-
-    def __enter__(self) -> SampleSite:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        super().__init__(Handler)
 
     def feed_url(self, name: str) -> str:
         return f"{self.base}/feeds/{name}.xml"
@@ -157,7 +170,7 @@ class SampleSite:
         return 404, b"not found", {"Content-Type": "text/plain"}
 
 
-class WebhookSink:
+class WebhookSink(LoopbackServer):
     """A webhook receiver on 127.0.0.1 that keeps every post (headers and body)."""
 
     def __init__(self) -> None:
@@ -165,32 +178,17 @@ class WebhookSink:
         self.lock = threading.Lock()
         sink = self
 
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def log_message(self, *_args: Any) -> None:
-                pass
-
+        class Handler(QuietHandler):
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(min(length, 10_000_000))
                 with sink.lock:
                     sink.posts.append({"headers": {k.lower(): v for k, v in self.headers.items()}, "body": body,
                                        "json": _json_or_none(body)})
-                self.send_response(200)
-                self.send_header("Content-Length", "2")
-                self.end_headers()
-                self.wfile.write(b"ok")
+                reply(self, 200, b"ok", {"Content-Type": "text/plain"})
 
-        self.server = _Server(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
-
-    def __enter__(self) -> WebhookSink:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        super().__init__(Handler)
+        self.url = f"{self.base}/hook"
 
 
 def _json_or_none(body: bytes) -> Any:
