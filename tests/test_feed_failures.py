@@ -119,3 +119,52 @@ def test_bad_config_and_database_exit_nonzero_with_a_named_cause(tmp_path: Path,
     cfg.write_text('[storage]\ndatabase = "folder.db"\n')
     result = invoke(runner, cfg, "poll")
     assert result.exit_code == 1 and "is a folder" in result.stderr
+
+
+def test_html_listing_page_as_a_feed(tmp_path: Path, server: FeedServer, runner: CliRunner) -> None:
+    listing = (b"<html><body><nav><a href='/about'>About</a></nav><section>"
+               b"<article><h2><a href='/news/talks.html'>Moscow halts treaty talks with Tokyo</a></h2></article>"
+               b"<article><h2><a href='/news/ebeko.html'>Ebeko volcano erupts again</a></h2></article>"
+               b"<article><h2><a href='https://elsewhere.example/x'>Off-site link</a></h2></article>"
+               b"</section></body></html>")
+    pages = {
+        "/news/talks.html": "<p>Russia said on Monday it would halt peace treaty talks with Japan over the southern "
+                            "Kuril Islands, citing Tokyo's sanctions.</p><p>Japan protested the decision.</p>",
+        "/news/ebeko.html": "<p>The Ebeko volcano on Paramushir in the northern Kurils threw ash two kilometres "
+                            "high on Sunday.</p><p>Flights were grounded.</p>",
+    }
+    server.routes["/news/"] = Route(listing, content_type="text/html")
+    for path, body in pages.items():
+        server.routes[path] = Route(f"<html><body><article>{body}</article></body></html>".encode(),
+                                    content_type="text/html")
+    cfg = tmp_path / "w.toml"
+    cfg.write_text(f'[storage]\ndatabase = "a.db"\n[[feeds]]\nname = "listing"\nurl = "{server.base}/news/"\n'
+                   'kind = "html"\n')
+    assert invoke(runner, cfg, "poll").exit_code == 0
+    articles = {a["title"]: a for a in json_out(runner, cfg, "articles")}
+    assert set(articles) == {"Moscow halts treaty talks with Tokyo", "Ebeko volcano erupts again"}
+    assert articles["Moscow halts treaty talks with Tokyo"]["relevant"] is True
+    assert "talks_suspended" in articles["Moscow halts treaty talks with Tokyo"]["event_types"]
+    assert articles["Ebeko volcano erupts again"]["relevant"] is False
+
+
+def test_an_unexpected_error_fails_one_feed_not_the_cycle(tmp_path: Path, server: FeedServer, runner: CliRunner,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    import watcher.pipeline
+
+    real = watcher.pipeline.classify
+
+    def fragile(title: str, *args: object, **kwargs: object) -> object:
+        if "Sapporo" in title:  # fault injection: a bug that only this feed's odd item triggers
+            raise RuntimeError("boom")
+        return real(title, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(watcher.pipeline, "classify", fragile)
+    server.routes["/other.xml"] = Route(rss([{**GOOD_ITEMS[0], "link": server.base + "/a/other.html"}]))
+    cfg = write_config(tmp_path / "w.toml", [("good", server.base + "/good.xml"),
+                                             ("other", server.base + "/other.xml")])
+    assert invoke(runner, cfg, "poll").exit_code == 0
+    feeds = {f["name"]: f for f in json_out(runner, cfg, "feeds")}
+    assert "RuntimeError: boom" in feeds["good"]["last_error"]
+    assert feeds["other"]["last_error"] is None
+    assert [a["feed"] for a in json_out(runner, cfg, "articles")] == ["other"]  # the failed feed stored nothing

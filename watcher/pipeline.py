@@ -15,7 +15,7 @@ from watcher import dedupe
 from watcher.classify import LEAD_SENTENCES, classify
 from watcher.config import Config, FeedConfig
 from watcher.digest import build, json_body, subject
-from watcher.errors import FeedError
+from watcher.errors import ArchiveError, FeedError
 from watcher.extract import extract
 from watcher.fetch import fetch
 from watcher.models import Article, StatusChange
@@ -93,6 +93,13 @@ def poll_feed(config: Config, archive: Archive, taxonomy: Taxonomy, session: req
         log.warning("feed %s: %s", feed.name, e)
         archive.record_failure(feed, now, str(e), e.status)
         return FeedOutcome(feed.name, "error", error=str(e))
+    except ArchiveError:
+        raise  # the archive itself is unusable: no other feed can be stored either
+    except Exception as e:  # a bug or a library failure on odd input: this feed fails, the cycle goes on
+        log.exception("feed %s: unexpected error", feed.name)
+        message = f"unexpected error ({type(e).__name__}: {e}); please report it with this feed's URL"
+        archive.record_failure(feed, now, message, None)
+        return FeedOutcome(feed.name, "error", error=message)
     return FeedOutcome(feed.name, "ok", new=len(fresh), relevant=relevant)
 
 
