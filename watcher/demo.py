@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -45,6 +47,17 @@ def write_config_for_queries(config: Config) -> Path:
                   ""]
     target.write_text("\n".join(lines), encoding="utf-8")
     return target
+
+
+def command_dir() -> str:
+    """Where the running `watcher` lives, as the user can type it ("" when it is on PATH)."""
+    exe = Path(sys.argv[0])
+    if exe.name != "watcher" or not exe.is_file() or shutil.which("watcher") == str(exe.resolve()):
+        return ""
+    try:
+        return f"{exe.parent.resolve().relative_to(Path.cwd())}/"
+    except ValueError:
+        return f"{exe.parent}/"
 
 
 def run_demo(database: str, echo: Echo = print) -> int:
@@ -85,8 +98,8 @@ def run_demo(database: str, echo: Echo = print) -> int:
     echo(f"Done: {counts[0]} articles archived, {counts[1]} about the dispute, {counts[2]} copies recognized, "
          f"{counts[3]} stories; {digests} digests delivered to the local webhook.")
     echo("Look around:")
-    rel = Path(database)
-    echo(f"  watcher --config {rel.with_suffix('.toml')} status")
-    echo(f"  watcher --config {rel.with_suffix('.toml')} articles --relevant")
-    echo(f"  sqlite-utils search {rel} articles kunashir")
+    rel, bin_dir = Path(database), command_dir()
+    echo(f"  {bin_dir}watcher --config {rel.with_suffix('.toml')} status")
+    echo(f"  {bin_dir}watcher --config {rel.with_suffix('.toml')} articles --relevant")
+    echo(f"  {bin_dir}sqlite-utils search {rel} articles kunashir")
     return digests
