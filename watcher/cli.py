@@ -74,16 +74,21 @@ def emit(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
+WIDTHS = {"title": 56, "event_types": 34, "subject": 60, "last_error": 50, "evidence": 56}
+
+
 def table(rows: list[dict[str, Any]], columns: list[str], empty: str) -> None:
     if not rows:
         click.echo(empty)
         return
-    click.echo(tabulate([[short(r.get(c)) for c in columns] for r in rows], headers=columns))
+    click.echo(tabulate([[short(r.get(c), WIDTHS.get(c, 24)) for c in columns] for r in rows], headers=columns))
 
 
 def short(value: Any, width: int = 60) -> str:
     if isinstance(value, list):
         value = ", ".join(str(v) for v in value)
+    if isinstance(value, str) and len(value) == 20 and value[10:11] == "T" and value.endswith("Z"):
+        value = value[:16].replace("T", " ")  # timestamps to the minute: tables are for reading
     text = "" if value is None else str(value)
     return text if len(text) <= width else text[: width - 1] + "…"
 
@@ -214,7 +219,10 @@ def articles(ctx: click.Context, as_json: bool, since: dt.datetime | None, only_
     if as_json:
         emit(rows)
     else:
-        table(rows, ["id", "published", "feed", "relevant", "event_types", "story_id", "duplicate_of", "title"],
+        for r in rows:
+            r["copy_of"] = r["duplicate_of"]
+            r["story"] = r["story_id"]
+        table(rows, ["id", "published", "feed", "relevant", "story", "copy_of", "event_types", "title"],
               "no articles yet: run `watcher poll`")
 
 
