@@ -132,16 +132,11 @@ class SampleSite(LoopbackServer):
         self.feeds = {f.name: f for f in feeds}
         self.articles = {a.slug: a for a in articles}
         self.now = dt.datetime.max.replace(tzinfo=dt.UTC)
-        self.requests: list[tuple[str, int]] = []
-        self.lock = threading.Lock()
         site = self
 
         class Handler(QuietHandler):
             def do_GET(self) -> None:
-                code, body, headers = site.respond(self.path, self.headers)
-                with site.lock:
-                    site.requests.append((self.path, code))
-                reply(self, code, body, headers)
+                reply(self, *site.respond(self.path, self.headers))
 
         super().__init__(Handler)
 

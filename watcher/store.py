@@ -27,7 +27,6 @@ from watcher.models import (
     DimensionState,
     EventMatch,
     Evidence,
-    StatusChange,
     StoredArticle,
 )
 
@@ -121,13 +120,9 @@ class Archive:
 
     # ------------------------------------------------------------------------------------ feeds
     def sync_feeds(self, feeds: tuple[FeedConfig, ...]) -> None:
-        for f in feeds:
-            existing = self.db.table("feeds").count_where("name = ?", [f.name])
-            values = {"name": f.name, "url": f.url, "kind": f.kind, "interval_minutes": f.interval_minutes}
-            if existing:
-                self.db.table("feeds").update(f.name, values)
-            else:
-                self.db.table("feeds").insert({**values, "consecutive_errors": 0, "articles_total": 0})
+        """The configured feeds as rows; health columns of known feeds are kept."""
+        self.db.table("feeds").upsert_all([{"name": f.name, "url": f.url, "kind": f.kind,
+                                            "interval_minutes": f.interval_minutes} for f in feeds], pk="name")
 
     def validators(self, feed: FeedConfig) -> tuple[str | None, str | None]:
         """The ETag and Last-Modified of the feed's last good response, if it was for the same URL."""
@@ -295,12 +290,6 @@ class Archive:
                                            "attempts": 0, "next_attempt": iso(digest.generated_at)}
                                           for ch in channels])
         return digest_id
-
-    def status_changes(self) -> list[StatusChange]:
-        return [StatusChange(r["dimension"], r["from_value"], r["to_value"],
-                             dt.date.fromisoformat(r["effective_date"]),
-                             tuple(Evidence(**e) for e in json.loads(r["evidence"])))
-                for r in self.db.query("SELECT * FROM status_changes ORDER BY id")]
 
     # ------------------------------------------------------------------------------------ digests
     def digest_body(self, digest_id: int) -> Row:
