@@ -168,3 +168,21 @@ def test_an_unexpected_error_fails_one_feed_not_the_cycle(tmp_path: Path, server
     assert "RuntimeError: boom" in feeds["good"]["last_error"]
     assert feeds["other"]["last_error"] is None
     assert [a["feed"] for a in json_out(runner, cfg, "articles")] == ["other"]  # the failed feed stored nothing
+
+
+def test_pages_are_fetched_only_for_items_that_might_be_about_the_dispute(tmp_path: Path, server: FeedServer,
+                                                                          runner: CliRunner) -> None:
+    page = b"<html><body><article><p>Full text of the article, long enough to replace the summary.</p>" \
+           b"<p>A second paragraph.</p></article></body></html>"
+    server.routes["/a/markets.html"] = Route(page, content_type="text/html")
+    server.routes["/a/islands.html"] = Route(page, content_type="text/html")
+    server.routes["/general.xml"] = Route(rss([
+        {"title": "Tokyo stocks close higher", "link": server.base + "/a/markets.html", "date": "2024-05-01T06:00:00Z",
+         "description": "The Nikkei average rose 1% on exporters."},
+        {"title": "Russian patrol boats seen off Kunashir", "link": server.base + "/a/islands.html",
+         "date": "2024-05-01T07:00:00Z", "description": "Patrol boats were seen near the island."}]))
+    cfg = write_config(tmp_path / "w.toml", [("general", server.base + "/general.xml")])
+    assert invoke(runner, cfg, "poll").exit_code == 0
+    assert server.hits("/a/islands.html") == [200]
+    assert server.hits("/a/markets.html") == []  # archived from its summary alone
+    assert len(json_out(runner, cfg, "articles")) == 2

@@ -113,6 +113,15 @@ def events(taxonomy: Taxonomy, parts: list[Unit], published: dt.date) -> tuple[E
     return tuple(sorted(found, key=lambda e: (e.position, order[e.type])))
 
 
+def might_be_relevant(taxonomy: Taxonomy, title: str, text: str) -> bool:
+    """Whether a title and summary name the islands or Japan-Russia relations at all: the items whose article
+    page is worth fetching. An item that names neither is almost never about the dispute, and general news
+    feeds carry hundreds a day that would otherwise each cost a page request."""
+    sample = f"{title}\n{text}"
+    rules = taxonomy.relevance
+    return any(p.regex.search(sample) for p in (*rules.anchors, *rules.context))
+
+
 def classify(title: str, text: str, taxonomy: Taxonomy, published: dt.date | None = None,
              lang: str | None = None) -> Classification:
     """Whether the article is about the dispute, how surely, and which events it reports."""

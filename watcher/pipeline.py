@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import requests
 
 from watcher import dedupe
-from watcher.classify import LEAD_SENTENCES, classify
+from watcher.classify import LEAD_SENTENCES, classify, might_be_relevant
 from watcher.config import Config, FeedConfig
 from watcher.digest import build, json_body, subject
 from watcher.errors import ArchiveError, FeedError
@@ -28,7 +28,7 @@ from watcher.taxonomy import Taxonomy
 
 log = logging.getLogger("watcher")
 Clock = Callable[[], dt.datetime]
-COPY_WINDOW_DAYS = 30
+COPY_WINDOW = dt.timedelta(days=30)  # a copy is looked for among the articles published this far back
 FEED_ACCEPT = {"rss": "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5",
                "html": "text/html,application/xhtml+xml"}
 
@@ -85,8 +85,10 @@ def poll_feed(config: Config, archive: Archive, taxonomy: Taxonomy, session: req
         fresh = sorted(archive.unknown(articles), key=lambda a: a.published)
         relevant = 0
         with archive.transaction():
+            # read once a feed, grown as articles are stored: not once an article
+            candidates = archive.copy_candidates(fresh[0].published - COPY_WINDOW) if fresh else []
             for article in fresh:
-                relevant += store_article(config, archive, taxonomy, session, article, now)
+                relevant += store_article(config, archive, taxonomy, session, article, now, candidates)
             # validators last: after a crash the feed is fetched whole again and nothing is lost
             archive.record_poll(feed, now, result.status, result.etag, result.last_modified, len(fresh))
     except FeedError as e:
@@ -104,13 +106,13 @@ def poll_feed(config: Config, archive: Archive, taxonomy: Taxonomy, session: req
 
 
 def store_article(config: Config, archive: Archive, taxonomy: Taxonomy, session: requests.Session,
-                  article: Article, now: dt.datetime) -> int:
-    """Extract, classify, dedupe and archive one new article; 1 when it is relevant."""
-    article = extract(session, article, config.fetch)
+                  article: Article, now: dt.datetime, candidates: list[dedupe.Candidate]) -> int:
+    """Extract, classify, dedupe and archive one new article (added to `candidates`); 1 when relevant."""
+    if might_be_relevant(taxonomy, article.title, article.text):
+        article = extract(session, article, config.fetch)  # no page fetch for what cannot be about the dispute
     classification = classify(article.title, article.text, taxonomy, article.published_date, article.lang)
     sig = dedupe.signature(f"{article.title}\n{article.text}")
-    original = dedupe.find_original(sig, archive.copy_candidates(article.published - dt.timedelta(
-        days=COPY_WINDOW_DAYS)), config.similarity)
+    original = dedupe.find_original(sig, candidates, config.similarity)
     story_id = original.story_id if original else None
     if story_id is None and classification.relevant:
         lead = classification.lead_event()
@@ -119,7 +121,9 @@ def store_article(config: Config, archive: Archive, taxonomy: Taxonomy, session:
             story = dedupe.find_story(classification, archive.story_keys(since), config.story_window_days,
                                       LEAD_SENTENCES)
             story_id = story.id if story else None
-    archive.insert_article(article, classification, sig, original.id if original else None, story_id, now)
+    duplicate_of = original.id if original else None
+    article_id = archive.insert_article(article, classification, sig, duplicate_of, story_id, now)
+    candidates.append(dedupe.Candidate(article_id, sig, duplicate_of, story_id if classification.relevant else None))
     return int(classification.relevant)
 
 
