@@ -192,6 +192,8 @@ def load_config(path: str) -> Config:
         if key not in known:
             raise ConfigError(path, key, "unknown section", f"known sections: {', '.join(known)}")
     sec = {name: check_table(path, name, raw.get(name, {}), schema) for name, schema in SECTIONS.items()}
+    if not isinstance(raw.get("feeds", []), list):
+        raise ConfigError(path, "feeds", "must be an array of tables", "write each feed as [[feeds]]")
     feeds = tuple(load_feed(path, i, t) for i, t in enumerate(raw.get("feeds", [])))
     names = [f.name for f in feeds]
     for n in names:
@@ -203,8 +205,6 @@ def load_config(path: str) -> Config:
     for key in notify:
         if key not in ("email", "webhook"):
             raise ConfigError(path, f"notify.{key}", "unknown channel", "known channels: email, webhook")
-    if not isinstance(raw.get("feeds", []), list):
-        raise ConfigError(path, "feeds", "must be an array of tables", "write each feed as [[feeds]]")
     similarity = float(sec["dedupe"]["similarity"])
     if not 0 < similarity <= 1:
         raise ConfigError(path, "dedupe.similarity", f"must be in (0, 1], got {similarity}", "try 0.8")

@@ -86,7 +86,7 @@ def run_demo(database: str, echo: Echo = print) -> int:
                  + (f"; {len(failed)} feeds failed" if failed else ""))
             for post in sink.posts[seen:]:
                 body = post["json"]
-                subject = archive.digest_body(body["digest_id"])["subject"]
+                subject, _body = archive.digest(body["digest_id"])
                 echo("\n" + "\n".join("    " + line for line in render_text(taxonomy, body, subject).splitlines())
                      + "\n")
         counts = archive.db.execute(

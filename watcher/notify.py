@@ -144,16 +144,13 @@ def deliver_due(archive: Archive, config: Config, taxonomy: Taxonomy, session: r
     for row in archive.due_deliveries(now):
         if row["channel"] not in active:
             continue  # the channel was removed from the config: keep it pending, send nothing
-        d = archive.digest_body(row["digest_id"])
-        body = {"digest_id": d["id"], "generated_at": d["created_at"], "baseline": bool(d["baseline"]),
-                "changes": json.loads(d["changes"]), "events": json.loads(d["events"]),
-                "status": json.loads(d["status"] or "{}")}
+        subject, body = archive.digest(row["digest_id"])
         error = None
         try:
-            CHANNELS[row["channel"]](config, Outgoing(d["id"], d["subject"], body, taxonomy), session)
+            CHANNELS[row["channel"]](config, Outgoing(row["digest_id"], subject, body, taxonomy), session)
         except DeliveryError as e:
             error = str(e)
         with archive.transaction():
             state = archive.record_delivery(row["id"], now, error, config.max_attempts, config.retry_minutes)
-        outcomes.append(DeliveryOutcome(d["id"], row["channel"], state, error))
+        outcomes.append(DeliveryOutcome(row["digest_id"], row["channel"], state, error))
     return outcomes

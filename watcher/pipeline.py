@@ -114,16 +114,13 @@ def store_article(config: Config, archive: Archive, taxonomy: Taxonomy, session:
     sig = dedupe.signature(f"{article.title}\n{article.text}")
     original = dedupe.find_original(sig, candidates, config.similarity)
     story_id = original.story_id if original else None
-    if story_id is None and classification.relevant:
-        lead = classification.lead_event()
-        if lead is not None:
-            since = min(e.effective_date for e in classification.events) - dt.timedelta(days=config.story_window_days)
-            story = dedupe.find_story(classification, archive.story_keys(since), config.story_window_days,
-                                      LEAD_SENTENCES)
-            story_id = story.id if story else None
+    if story_id is None and classification.relevant and classification.events:
+        since = min(e.effective_date for e in classification.events) - dt.timedelta(days=config.story_window_days)
+        story = dedupe.find_story(classification, archive.story_keys(since), config.story_window_days, LEAD_SENTENCES)
+        story_id = story.id if story else None
     duplicate_of = original.id if original else None
-    article_id = archive.insert_article(article, classification, sig, duplicate_of, story_id, now)
-    candidates.append(dedupe.Candidate(article_id, sig, duplicate_of, story_id if classification.relevant else None))
+    article_id, story_id = archive.insert_article(article, classification, sig, duplicate_of, story_id, now)
+    candidates.append(dedupe.Candidate(article_id, sig, duplicate_of, story_id))
     return int(classification.relevant)
 
 
@@ -140,7 +137,7 @@ def update_status(config: Config, archive: Archive, taxonomy: Taxonomy,
         digest_id = None
         if changes:
             digest = build(changes, pending, status, baseline, now)
-            body = json_body(digest, 0)
-            digest_id = archive.add_digest(digest, subject(taxonomy, digest), body, configured_channels(config))
+            digest_id = archive.add_digest(digest, subject(taxonomy, digest), lambda i: json_body(digest, i),
+                                           configured_channels(config))
         archive.mark_status_applied([a.id for a in pending])
     return changes, digest_id

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -83,9 +83,8 @@ class Archive:
         db.table("status").create({
             "dimension": str, "value": str, "since": str, "evidence_date": str, "evidence": str, "updated_at": str,
         }, pk="dimension", if_not_exists=True)
-        db.table("digests").create({
-            "id": int, "created_at": str, "baseline": int, "subject": str, "changes": str, "events": str,
-            "status": str,
+        db.table("digests").create({  # body: the json webhook body, exactly as delivered
+            "id": int, "created_at": str, "baseline": int, "subject": str, "body": str,
         }, pk="id", if_not_exists=True)
         db.table("status_changes").create({
             "id": int, "dimension": str, "from_value": str, "to_value": str, "effective_date": str,
@@ -178,10 +177,14 @@ class Archive:
         return [StoryKey(r[0], r[1], dt.date.fromisoformat(r[2])) for r in rows]
 
     def insert_article(self, article: Article, classification: Classification, sig: Signature,
-                       duplicate_of: int | None, story_id: int | None, fetched_at: dt.datetime) -> int:
-        """Archive one article with its events; open a story for it when it leads a new one."""
+                       duplicate_of: int | None, story_id: int | None,
+                       fetched_at: dt.datetime) -> tuple[int, int | None]:
+        """Archive one article with its events; open a story for it when it leads a new one.
+        Returns the article's id and its story's (None for an irrelevant article)."""
         lead = classification.lead_event()
-        if classification.relevant and story_id is None and lead is not None:
+        if not classification.relevant:
+            story_id = None
+        elif story_id is None and lead is not None:
             story_id = inserted_id(self.db.table("stories").insert({
                 "title": article.title, "lead_type": lead.type, "effective_date": iso(lead.effective_date),
                 "first_published": iso(article.published), "last_published": iso(article.published),
@@ -193,18 +196,18 @@ class Archive:
             "fetched_at": iso(fetched_at), "relevant": int(classification.relevant),
             "relevance": classification.relevance, "qualifiers": json.dumps(sorted(classification.qualifiers)),
             "signature": json.dumps(list(sig)), "duplicate_of": duplicate_of,
-            "story_id": story_id if classification.relevant else None, "extract_error": article.extract_error,
+            "story_id": story_id, "extract_error": article.extract_error,
             "status_applied": 0 if classification.relevant else 1,
         }))
         self.db.table("article_events").insert_all([{
             "article_id": article_id, "type": e.type, "score": e.score, "effective_date": iso(e.effective_date),
             "evidence": json.dumps(list(e.evidence), ensure_ascii=False), "position": e.position,
             "is_lead": int(e is lead)} for e in classification.events])
-        if classification.relevant and story_id is not None:
+        if story_id is not None:
             self.db.execute("UPDATE stories SET article_count = article_count + 1, "
                             "last_published = max(last_published, ?) WHERE id = ?",
                             [iso(article.published), story_id])
-        return article_id
+        return article_id, story_id
 
     def pending_for_status(self) -> list[StoredArticle]:
         """Relevant articles archived but not yet taken into the status, oldest first."""
@@ -267,7 +270,7 @@ class Archive:
         return out
 
     def has_history(self) -> bool:
-        return bool(self.db.table("status_changes").count) or bool(self.db.table("digests").count)
+        return bool(self.db.table("digests").count)  # status changes are only ever written with a digest
 
     def save_status(self, status: dict[str, DimensionState], now: dt.datetime) -> None:
         self.db.table("status").upsert_all([{
@@ -275,12 +278,13 @@ class Archive:
             "evidence": json.dumps([e.__dict__ for e in s.evidence], ensure_ascii=False), "updated_at": iso(now),
         } for name, s in status.items()], pk="dimension")
 
-    def add_digest(self, digest: Digest, subject: str, body: dict[str, Any], channels: list[str]) -> int:
-        digest_id = inserted_id(self.db.table("digests").insert({
-            "created_at": iso(digest.generated_at), "baseline": int(digest.baseline), "subject": subject,
-            "changes": json.dumps(body["changes"], ensure_ascii=False),
-            "events": json.dumps(body["events"], ensure_ascii=False),
-            "status": json.dumps(digest.status, ensure_ascii=False)}))
+    def add_digest(self, digest: Digest, subject: str, body_for: Callable[[int], dict[str, Any]],
+                   channels: list[str]) -> int:
+        """Record a digest, its status changes and a pending delivery per channel; `body_for(id)` is its body."""
+        digests = self.db.table("digests")
+        digest_id = inserted_id(digests.insert({"created_at": iso(digest.generated_at),
+                                                "baseline": int(digest.baseline), "subject": subject}))
+        digests.update(digest_id, {"body": json.dumps(body_for(digest_id), ensure_ascii=False)})
         self.db.table("status_changes").insert_all([{
             "dimension": c.dimension, "from_value": c.from_value, "to_value": c.to_value,
             "effective_date": iso(c.effective_date), "detected_at": iso(digest.generated_at),
@@ -292,8 +296,10 @@ class Archive:
         return digest_id
 
     # ------------------------------------------------------------------------------------ digests
-    def digest_body(self, digest_id: int) -> Row:
-        return dict(self.db.table("digests").get(digest_id))
+    def digest(self, digest_id: int) -> tuple[str, dict[str, Any]]:
+        """A digest's subject and body."""
+        row = self.db.table("digests").get(digest_id)
+        return row["subject"], json.loads(row["body"])
 
     def due_deliveries(self, now: dt.datetime) -> list[Row]:
         return list(self.db.query(
@@ -317,14 +323,14 @@ class Archive:
 
     def digests(self) -> list[Row]:
         rows = self.db.query(
-            "SELECT d.id, d.created_at, d.baseline, d.subject, d.changes, d.events, v.channel, v.state, v.attempts, "
+            "SELECT d.id, d.created_at, d.baseline, d.subject, d.body, v.channel, v.state, v.attempts, "
             "v.last_error, v.sent_at FROM digests d LEFT JOIN deliveries v ON v.digest_id = d.id "
             "ORDER BY d.id, v.channel")
         return [{
             "id": r["id"], "created_at": r["created_at"], "baseline": bool(r["baseline"]), "subject": r["subject"],
             "channel": r["channel"], "state": r["state"] or "pending", "attempts": r["attempts"] or 0,
-            "last_error": r["last_error"], "sent_at": r["sent_at"], "changes": json.loads(r["changes"]),
-            "events": json.loads(r["events"]),
+            "last_error": r["last_error"], "sent_at": r["sent_at"], "changes": json.loads(r["body"])["changes"],
+            "events": json.loads(r["body"])["events"],
         } for r in rows]
 
 
