@@ -70,6 +70,13 @@ def open_all(ctx: click.Context) -> tuple[Config, Taxonomy, Archive]:
     return config, load_taxonomy(config.taxonomy_path), open_archive(config.database)
 
 
+def taxonomy_for(ctx: click.Context) -> Taxonomy:
+    """The config's taxonomy when a config is named or the default one exists, else the bundled one."""
+    explicit = obj(ctx).get("config") or os.environ.get("WATCHER_CONFIG")
+    use_config = explicit or Path(DEFAULT_CONFIG_PATH).is_file()
+    return load_taxonomy(load(ctx).taxonomy_path if use_config else None)
+
+
 def emit(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
@@ -174,10 +181,7 @@ def classify_cmd(ctx: click.Context, as_json: bool, source: Any) -> None:
 
     Needs no config file: without one, the bundled taxonomy is used.
     """
-    explicit = obj(ctx).get("config") or os.environ.get("WATCHER_CONFIG")
-    use_config = explicit or Path(DEFAULT_CONFIG_PATH).is_file()
-    taxonomy = load_taxonomy(load(ctx).taxonomy_path if use_config else None)
-    for result in classify_lines(source, taxonomy):
+    for result in classify_lines(source, taxonomy_for(ctx)):
         if as_json:
             click.echo(json.dumps(result, ensure_ascii=False))
         elif "error" in result:
@@ -271,6 +275,42 @@ def feeds(ctx: click.Context, as_json: bool) -> None:
     else:
         table(rows, ["name", "last_polled", "last_status", "consecutive_errors", "next_due", "last_error"],
               "no feeds configured")
+
+
+EXIT_BELOW = 3
+
+
+@cli.command()
+@config_option
+@json_option
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.option("--blind", is_flag=True, help="Only the blind part (blind_*.toml): figures, never its errors.")
+@click.option("--min-relevance-f1", type=click.FloatRange(0, 1), metavar="F1",
+              help="Exit 3 when relevance F1 is below this.")
+@click.option("--min-event-f1", type=click.FloatRange(0, 1), metavar="F1",
+              help="Exit 3 when event micro-F1 is below this.")
+@click.pass_context
+@fail_cleanly
+def evaluate(ctx: click.Context, as_json: bool, paths: tuple[str, ...], blind: bool,
+             min_relevance_f1: float | None, min_event_f1: float | None) -> None:
+    """Score the classifier and a naive keyword baseline on a labelled corpus (tests/corpus/README.md).
+
+    Needs no config file: without one, the bundled taxonomy is used.
+    """
+    from watcher.evaluate import below, format_report
+    from watcher.evaluate import evaluate as run_evaluate
+
+    report = run_evaluate(paths, taxonomy_for(ctx), blind_only=blind)
+    short = below(report, min_relevance_f1, min_event_f1)
+    report["passed"] = not short
+    if as_json:
+        emit(report)
+    else:
+        click.echo(format_report(report))
+    for line in short:
+        click.echo(f"watcher: {line}", err=True)
+    if short:
+        sys.exit(EXIT_BELOW)
 
 
 @cli.command()
