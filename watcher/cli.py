@@ -20,7 +20,7 @@ from watcher.config import DEFAULT_CONFIG_PATH, Config, config_path, load_config
 from watcher.errors import ArchiveError, ConfigError, WatcherError
 from watcher.store import Archive, open_archive
 from watcher.taxonomy import Taxonomy, load_taxonomy
-from watcher.views import classify_lines, feeds_view, status_view
+from watcher.views import classify_lines, describe_classification, feeds_view, status_view
 
 F = TypeVar("F", bound=Callable[..., Any])
 EXIT_CONFIG = 2
@@ -173,23 +173,23 @@ def check_config(ctx: click.Context) -> None:
 @cli.command("classify")
 @config_option
 @json_option
+@click.option("--explain", "with_explanation", is_flag=True,
+              help="For each decision: the sentence, the entry that matched, its weight, why others were dropped.")
 @click.argument("source", type=click.File("r", encoding="utf-8"), default="-")
 @click.pass_context
 @fail_cleanly
-def classify_cmd(ctx: click.Context, as_json: bool, source: Any) -> None:
+def classify_cmd(ctx: click.Context, as_json: bool, with_explanation: bool, source: Any) -> None:
     """Classify JSON lines ({"title","text","lang"?,"published"?}) from FILE or stdin, one result per line.
 
     Needs no config file: without one, the bundled taxonomy is used.
     """
-    for result in classify_lines(source, taxonomy_for(ctx)):
+    for result in classify_lines(source, taxonomy_for(ctx), with_explanation):
         if as_json:
             click.echo(json.dumps(result, ensure_ascii=False))
         elif "error" in result:
             click.echo(f"error: {result['error']}")
         else:
-            kinds = ", ".join(f"{e['type']} ({e['score']:.2f}, {e['effective_date']})" for e in result["event_types"])
-            click.echo(f"{'relevant' if result['relevant'] else 'not relevant'} ({result['relevance']:.2f})"
-                       + (f": {kinds}" if kinds else ""))
+            click.echo(describe_classification(result))
 
 
 @cli.command()

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from watcher.baseline import baseline_classify
-from watcher.classify import classify, units
+from watcher.classify import anchor_sentence, classify, units
 from watcher.corpus import LANGS, CorpusArticle, load_corpus
 from watcher.taxonomy import Taxonomy
 
@@ -145,10 +145,7 @@ def evaluate(paths: Iterable[str | Path], taxonomy: Taxonomy, blind_only: bool =
 
 
 def _anchor_sentence(a: CorpusArticle, taxonomy: Taxonomy) -> str:
-    for unit in units(a.title, a.text, a.published):
-        if any(p.regex.search(unit.text) for p in taxonomy.relevance.anchors):
-            return unit.text
-    return a.title
+    return anchor_sentence(taxonomy, units(a.title, a.text, a.published)) or a.title
 
 
 def headline(report: dict[str, Any]) -> dict[str, Any]:

@@ -73,6 +73,7 @@ class Classification:
     events: tuple[EventMatch, ...] = ()
     lang: str = "en"
     qualifiers: frozenset[str] = frozenset()
+    recaps: tuple[EventMatch, ...] = ()  # events it recaps, names as a cause or as history: never news
 
     def lead_event(self) -> EventMatch | None:
         """What the article leads with: `events` come ordered by position, then by taxonomy order."""

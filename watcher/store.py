@@ -30,8 +30,19 @@ from watcher.models import (
     StoredArticle,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 Row = dict[str, Any]
+
+
+def _migrate_1_to_2(db: sqlite_utils.Database) -> None:
+    """0.2.0: article_events gets `role`: "news" for what the article reports, "recap" for what it recaps.
+    Every event archived before was stored as news."""
+    if "role" not in db.table("article_events").columns_dict:
+        db.execute("ALTER TABLE article_events ADD COLUMN role TEXT NOT NULL DEFAULT 'news'")
+
+
+# Each step takes the archive from version N to N + 1; `open_archive` runs those it needs, in one transaction.
+MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {1: _migrate_1_to_2}
 
 
 def iso(value: dt.datetime | dt.date | None) -> str | None:
@@ -78,8 +89,9 @@ class Archive:
                                                        ("story_id", "stories", "id")])
         db.table("article_events").create({
             "id": int, "article_id": int, "type": str, "score": float, "effective_date": str, "evidence": str,
-            "position": int, "is_lead": int,
-        }, pk="id", if_not_exists=True, foreign_keys=[("article_id", "articles", "id")])
+            "position": int, "is_lead": int, "role": str,
+        }, pk="id", if_not_exists=True, foreign_keys=[("article_id", "articles", "id")], defaults={"role": "news"},
+            not_null={"role"})
         db.table("status").create({
             "dimension": str, "value": str, "since": str, "evidence_date": str, "evidence": str, "updated_at": str,
         }, pk="dimension", if_not_exists=True)
@@ -107,6 +119,30 @@ class Archive:
             db.table("articles").enable_fts(["title", "text"], create_triggers=True, tokenize="trigram")
         db.table("_watcher").create({"key": str, "value": str}, pk="key", if_not_exists=True)
         db.table("_watcher").upsert({"key": "schema_version", "value": str(SCHEMA_VERSION)}, pk="key")
+
+    def schema_version(self) -> int | None:
+        """The version recorded in the archive; None for a new, empty file."""
+        if not self.db.table("_watcher").exists():
+            return None if not self.db.table_names() else 0
+        row = self.db.execute("SELECT value FROM _watcher WHERE key = 'schema_version'").fetchone()
+        return int(row[0]) if row else 0
+
+    def migrate(self) -> list[int]:
+        """Bring an archive made by an older version up to SCHEMA_VERSION; the steps run, by their version."""
+        version = self.schema_version()
+        if version is None:
+            return []
+        if version > SCHEMA_VERSION:
+            raise ArchiveError(f"the archive {self.path} was made by a newer watcher (schema {version}, this one "
+                               f"reads {SCHEMA_VERSION}); upgrade the watcher, or name another [storage] database")
+        if version < 1:
+            raise ArchiveError(f"{self.path} is a SQLite file but not a watcher archive (no schema version); "
+                               "name another [storage] database")
+        ran = []
+        for step in range(version, SCHEMA_VERSION):
+            MIGRATIONS[step](self.db)
+            ran.append(step + 1)
+        return ran
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -202,7 +238,10 @@ class Archive:
         self.db.table("article_events").insert_all([{
             "article_id": article_id, "type": e.type, "score": e.score, "effective_date": iso(e.effective_date),
             "evidence": json.dumps(list(e.evidence), ensure_ascii=False), "position": e.position,
-            "is_lead": int(e is lead)} for e in classification.events])
+            "is_lead": int(e is lead), "role": "news"} for e in classification.events] + [{
+            "article_id": article_id, "type": e.type, "score": e.score, "effective_date": iso(e.effective_date),
+            "evidence": json.dumps(list(e.evidence), ensure_ascii=False), "position": e.position,
+            "is_lead": 0, "role": "recap"} for e in classification.recaps])
         if story_id is not None:
             self.db.execute("UPDATE stories SET article_count = article_count + 1, "
                             "last_published = max(last_published, ?) WHERE id = ?",
@@ -220,8 +259,8 @@ class Archive:
     def _stored(self, row: Row) -> StoredArticle:
         events = tuple(EventMatch(type=e["type"], score=e["score"], evidence=tuple(json.loads(e["evidence"])),
                                   effective_date=dt.date.fromisoformat(e["effective_date"]), position=e["position"])
-                       for e in self.db.query("SELECT * FROM article_events WHERE article_id = ? ORDER BY id",
-                                              [row["id"]]))
+                       for e in self.db.query("SELECT * FROM article_events WHERE article_id = ? AND role = 'news' "
+                                              "ORDER BY id", [row["id"]]))
         article = Article(feed=row["feed"], guid=row["guid"], url=row["url"], canonical_url=row["canonical_url"],
                           title=row["title"], text=row["text"] or "", published=parse_iso(row["published"]),
                           date_source=row["date_source"], lang=row["lang"], summary=row["summary"] or "",
@@ -239,7 +278,9 @@ class Archive:
             clauses.append(where)
         sql = ("SELECT a.id, a.url, a.title, a.published, a.feed, a.lang, a.relevant, a.relevance, a.story_id, "
                "a.duplicate_of, (SELECT json_group_array(type) FROM (SELECT type FROM article_events e "
-               "WHERE e.article_id = a.id ORDER BY e.position, e.id)) AS event_types FROM articles a"
+               "WHERE e.article_id = a.id AND e.role = 'news' ORDER BY e.position, e.id)) AS event_types, "
+               "(SELECT json_group_array(type) FROM (SELECT type FROM article_events e "
+               "WHERE e.article_id = a.id AND e.role = 'recap' ORDER BY e.position, e.id)) AS recaps FROM articles a"
                + (" WHERE " + " AND ".join(clauses) if clauses else "") + " ORDER BY a.published, a.id")
         return [article_row(r) for r in self.db.query(sql, args)]
 
@@ -337,7 +378,8 @@ class Archive:
 def article_row(r: Row) -> Row:
     return {"id": r["id"], "url": r["url"], "title": r["title"], "published": r["published"], "feed": r["feed"],
             "lang": r["lang"], "relevant": bool(r["relevant"]), "relevance": r["relevance"],
-            "event_types": json.loads(r["event_types"] or "[]"), "story_id": r["story_id"],
+            "event_types": json.loads(r["event_types"] or "[]"), "recaps": json.loads(r.get("recaps") or "[]"),
+            "story_id": r["story_id"],
             "duplicate_of": r["duplicate_of"]}
 
 
@@ -354,6 +396,7 @@ def open_archive(path: str) -> Archive:
         conn.execute("PRAGMA foreign_keys = ON")
         archive = Archive(sqlite_utils.Database(conn), path)
         with archive.transaction():
+            archive.migrate()
             archive.ensure_schema()
     except (OSError, sqlite3.Error) as e:
         raise ArchiveError(f"cannot open the archive {path}: {e}; check that the folder exists, is writable "

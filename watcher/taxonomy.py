@@ -1,9 +1,11 @@
 """The event taxonomy: relevance terms, event types, qualifiers, status dimensions and the rules between them.
 
 It is data (`config/event_types.toml`, bundled as `watcher/data/event_types.toml`); this module loads and
-validates it. Patterns are regular expressions, matched case-insensitively, listed per language (en, ru, ja)
-so that a reader can see what each language covers. A pattern is a string (the type's default weight) or a
-table `{ re = "...", weight = 0.9 }`.
+validates it. An event type is found by word entries (`[[event_types.NAME.match]]`: a language, trigger
+words and the object they must act on in one clause, matched on lemmas) and by regular-expression patterns
+(`patterns.LANG`, the form of version 0.1.0, still loaded): a pattern is a string (the type's default
+weight) or a table `{ re = "...", weight = 0.9 }`. `[language.LANG]` lists the words that make a match a
+negation, a wish, a cause or history.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import functools
 import importlib.resources
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +28,30 @@ class Pattern:
     regex: re.Pattern[str]
     weight: float
     lang: str
+    source: str = ""  # where it is written: "event_types.talks_suspended.patterns.en[0]"
+
+
+@dataclass(frozen=True)
+class WordEntry:
+    """A trigger and its object, in one clause and at most `within` words apart (ja: characters)."""
+
+    lang: str
+    triggers: tuple[str, ...]
+    objects: tuple[str, ...]  # empty: the trigger alone is enough
+    weight: float
+    within: int
+    source: str  # "event_types.talks_suspended.match[2]"
+    negated: bool = False  # the trigger carries its own negation ("not continue"): no negation check
+
+
+@dataclass(frozen=True)
+class LanguageRules:
+    """Words that change what a match means: negation and wishes drop it; causes and history make it a recap."""
+
+    negation: tuple[str, ...] = ()
+    modality: tuple[str, ...] = ()
+    history: tuple[str, ...] = ()
+    cause: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -35,6 +61,7 @@ class EventType:
     patterns: tuple[Pattern, ...]
     description: str = ""
     negated_by: tuple[Pattern, ...] = ()  # a sentence that matches one of these does not count for this type
+    entries: tuple[WordEntry, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -80,6 +107,8 @@ class Taxonomy:
     rules: tuple[StatusRule, ...]
     event_threshold: float = 0.5
     background_after_days: int = 60
+    news_window_days: int = 7
+    languages: dict[str, LanguageRules] = field(default_factory=dict)
 
     def rules_for(self, event_type: str) -> tuple[StatusRule, ...]:
         return tuple(r for r in self.rules if r.event == event_type)
@@ -99,7 +128,8 @@ def load_taxonomy(path: str | None = None) -> Taxonomy:
 @functools.lru_cache(maxsize=8)
 def _load(path: str, _mtime: float) -> Taxonomy:
     raw = read_toml(path)
-    known = ("version", "classify", "relevance", "qualifiers", "event_types", "dimensions", "status_rules")
+    known = ("version", "classify", "language", "relevance", "qualifiers", "event_types", "dimensions",
+             "status_rules")
     for key in raw:
         if key not in known:
             raise ConfigError(path, key, "unknown key", f"known keys: {', '.join(known)}")
@@ -132,6 +162,10 @@ def _load(path: str, _mtime: float) -> Taxonomy:
         event_threshold=_number(path, "classify.event_threshold", classify.get("event_threshold", 0.5)),
         background_after_days=int(_number(path, "classify.background_after_days",
                                           classify.get("background_after_days", 60), upper=10_000)),
+        news_window_days=int(_number(path, "classify.news_window_days", classify.get("news_window_days", 7),
+                                     upper=365)),
+        languages={lang: _language(path, lang, spec)
+                   for lang, spec in _table(path, "language", raw.get("language", {})).items()},
     )
 
 
@@ -167,21 +201,79 @@ def _patterns(path: str, key: str, value: Any, default_weight: float) -> tuple[P
                 raise ConfigError(path, where, "must be a regular expression string", 'write "pattern" or '
                                   '{ re = "pattern", weight = 0.8 }')
             try:
-                out.append(Pattern(re.compile(source, re.IGNORECASE), weight, lang))
+                out.append(Pattern(re.compile(source, re.IGNORECASE), weight, lang, where))
             except re.error as e:
                 raise ConfigError(path, where, f"not a valid regular expression: {e}",
                                   "escape special characters with a backslash") from None
     return tuple(out)
 
 
+EVENT_KEYS = ("label", "description", "weight", "patterns", "negated_by", "match")
+ENTRY_KEYS = ("lang", "trigger", "object", "weight", "within", "negated")
+
+
 def _event_type(path: str, name: str, spec: Any) -> EventType:
     spec = _table(path, f"event_types.{name}", spec)
+    for key in spec:
+        if key not in EVENT_KEYS:
+            raise ConfigError(path, f"event_types.{name}.{key}", "unknown key", f"known keys: {', '.join(EVENT_KEYS)}")
     weight = _number(path, f"event_types.{name}.weight", spec.get("weight", 0.6))
-    patterns = _patterns(path, f"event_types.{name}.patterns", spec.get("patterns"), weight)
-    if not patterns:
-        raise ConfigError(path, f"event_types.{name}.patterns", "no patterns", "give at least one pattern")
+    patterns = _patterns(path, f"event_types.{name}.patterns", spec.get("patterns", {}), weight)
+    entries_spec = spec.get("match", [])
+    if not isinstance(entries_spec, list):
+        raise ConfigError(path, f"event_types.{name}.match", "must be an array of tables",
+                          f"write each entry as [[event_types.{name}.match]]")
+    entries = tuple(_entry(path, f"event_types.{name}.match[{i}]", e, weight) for i, e in enumerate(entries_spec))
+    if not patterns and not entries:
+        raise ConfigError(path, f"event_types.{name}", "has neither word entries nor patterns",
+                          f'add [[event_types.{name}.match]] with lang = "en", trigger = ["..."], object = ["..."]')
     negated_by = _patterns(path, f"event_types.{name}.negated_by", spec.get("negated_by", {}), 1.0)
-    return EventType(name, str(spec.get("label", name)), patterns, str(spec.get("description", "")), negated_by)
+    return EventType(name, str(spec.get("label", name)), patterns, str(spec.get("description", "")), negated_by,
+                     entries)
+
+
+def _words(path: str, key: str, value: Any, required: bool) -> tuple[str, ...]:
+    if value is None and not required:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ConfigError(path, key, "must be a list of words or phrases", 'write ["suspend", "break off"]')
+    return tuple(v.strip() for v in value)
+
+
+def _entry(path: str, where: str, spec: Any, default_weight: float) -> WordEntry:
+    spec = _table(path, where, spec)
+    for key in spec:
+        if key not in ENTRY_KEYS:
+            raise ConfigError(path, f"{where}.{key}", "unknown key", f"known keys: {', '.join(ENTRY_KEYS)}")
+    lang = spec.get("lang")
+    if lang not in LANGS:
+        raise ConfigError(path, f"{where}.lang", f"unknown language {lang!r}", f"use one of: {', '.join(LANGS)}")
+    within = spec.get("within", 24 if lang == "ja" else 8)
+    if isinstance(within, bool) or not isinstance(within, int) or not 0 < within <= 100:
+        raise ConfigError(path, f"{where}.within", f"must be a whole number from 1 to 100, got {within!r}",
+                          "the most words (Japanese: characters) between trigger and object")
+    negated = spec.get("negated", False)
+    if not isinstance(negated, bool):
+        raise ConfigError(path, f"{where}.negated", "must be true or false", "write negated = true")
+    return WordEntry(str(lang), _words(path, f"{where}.trigger", spec.get("trigger"), True),
+                     _words(path, f"{where}.object", spec.get("object"), False),
+                     _number(path, f"{where}.weight", spec.get("weight", default_weight)), within, where, negated)
+
+
+LANGUAGE_KEYS = ("negation", "modality", "history", "cause")
+
+
+def _language(path: str, lang: str, spec: Any) -> LanguageRules:
+    if lang not in LANGS:
+        raise ConfigError(path, f"language.{lang}", "unknown language", f"use one of: {', '.join(LANGS)}")
+    spec = _table(path, f"language.{lang}", spec)
+    for key in spec:
+        if key not in LANGUAGE_KEYS:
+            raise ConfigError(path, f"language.{lang}.{key}", "unknown key", f"known keys: {', '.join(LANGUAGE_KEYS)}")
+    return LanguageRules(**{key: _words(path, f"language.{lang}.{key}", spec.get(key), False)
+                            for key in LANGUAGE_KEYS})
 
 
 def _dimension(path: str, name: str, spec: Any) -> Dimension:

@@ -7,8 +7,9 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from watcher.classify import classify
+from watcher.classify import classify, explain
 from watcher.config import Config
+from watcher.models import EventMatch
 from watcher.store import Archive
 from watcher.taxonomy import Taxonomy
 
@@ -47,7 +48,12 @@ def feeds_view(archive: Archive, config: Config) -> list[Row]:
     return out
 
 
-def classify_line(line: str, taxonomy: Taxonomy) -> dict[str, Any]:
+def _event(e: EventMatch) -> dict[str, Any]:
+    return {"type": e.type, "score": e.score, "effective_date": e.effective_date.isoformat(),
+            "evidence": list(e.evidence)}
+
+
+def classify_line(line: str, taxonomy: Taxonomy, with_explanation: bool = False) -> dict[str, Any]:
     """One JSON object in ({"title","text","lang"?,"published"?}), one result out, or {"error": ...}."""
     try:
         item = json.loads(line)
@@ -66,15 +72,37 @@ def classify_line(line: str, taxonomy: Taxonomy) -> dict[str, Any]:
             return {"error": f"published is not an ISO date: {item['published']!r}"}
     lang = item.get("lang") if isinstance(item.get("lang"), str) else None
     c = classify(title, text, taxonomy, published, lang)
-    return {
-        "relevant": c.relevant, "relevance": c.relevance, "lang": c.lang,
-        "event_types": [{"type": e.type, "score": e.score, "effective_date": e.effective_date.isoformat(),
-                         "evidence": list(e.evidence)} for e in c.events],
-        "qualifiers": sorted(c.qualifiers),
-    }
+    out = {"relevant": c.relevant, "relevance": c.relevance, "lang": c.lang,
+           "event_types": [_event(e) for e in c.events], "recaps": [_event(e) for e in c.recaps],
+           "qualifiers": sorted(c.qualifiers)}
+    if with_explanation:
+        out["explanation"] = explain(title, text, taxonomy, published, lang)
+    return out
 
 
-def classify_lines(lines: Iterable[str], taxonomy: Taxonomy) -> Iterator[dict[str, Any]]:
+def classify_lines(lines: Iterable[str], taxonomy: Taxonomy,
+                   with_explanation: bool = False) -> Iterator[dict[str, Any]]:
     for line in lines:
         if line.strip():
-            yield classify_line(line, taxonomy)
+            yield classify_line(line, taxonomy, with_explanation)
+
+
+def describe_classification(result: dict[str, Any]) -> str:
+    """A classify result as lines a person reads; with an explanation, every decision and its sentences."""
+    kinds = ", ".join(f"{e['type']} ({e['score']:.2f}, {e['effective_date']})" for e in result["event_types"])
+    recaps = ", ".join(f"{e['type']} ({e['effective_date']})" for e in result["recaps"])
+    lines = [f"{'relevant' if result['relevant'] else 'not relevant'} ({result['relevance']:.2f})"
+             + (f": {kinds}" if kinds else "") + (f"; recaps: {recaps}" if recaps else "")]
+    explanation = result.get("explanation")
+    if explanation:
+        r = explanation["relevance"]
+        named = f", islands named in: {r['sentence'][:120]}" if r["sentence"] else ", the islands are not named"
+        lines.append(f"  relevance {r['score']:.2f} (threshold {r['threshold']:.2f}){named}")
+        for d in explanation["decisions"]:
+            lines.append(f"  {d['type']}: {d['decision']} (news {d['score']:.2f}, recap {d['recap_score']:.2f}, "
+                         f"threshold {d['threshold']:.2f})")
+            for c in d["candidates"]:
+                why = c["outcome"] + (f": {c['reason']}" if c["reason"] else "")
+                lines.append(f"    [{c['position']}] {c['entry']} weight {c['weight']:.2f} counted {c['counted']:.2f}, "
+                             f"{why}: {c['sentence'][:140]}")
+    return "\n".join(lines)
