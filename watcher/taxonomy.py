@@ -52,6 +52,7 @@ class LanguageRules:
     modality: tuple[str, ...] = ()
     history: tuple[str, ...] = ()
     cause: tuple[str, ...] = ()
+    continuation: tuple[str, ...] = ()  # opening a sentence, it goes on with the one before ("In addition")
 
 
 @dataclass(frozen=True)
@@ -262,7 +263,7 @@ def _entry(path: str, where: str, spec: Any, default_weight: float) -> WordEntry
                      _number(path, f"{where}.weight", spec.get("weight", default_weight)), within, where, negated)
 
 
-LANGUAGE_KEYS = ("negation", "modality", "history", "cause")
+LANGUAGE_KEYS = ("negation", "modality", "history", "cause", "continuation")
 
 
 def _language(path: str, lang: str, spec: Any) -> LanguageRules:

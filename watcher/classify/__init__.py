@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from watcher.classify.matcher import Decision, decisions, event_match, history_markers
+from watcher.classify.matcher import Decision, continuations, decisions, event_match, history_markers
 from watcher.classify.relevance import anchor_sentence, might_be_relevant, relevance
 from watcher.classify.units import LEAD_SENTENCES, Unit, mark_recaps, units
 from watcher.models import Classification
@@ -28,7 +28,8 @@ def _read(title: str, text: str, taxonomy: Taxonomy, published: dt.date | None,
     published = published or dt.datetime.now(dt.UTC).date()
     detected = detect_lang(f"{title}\n{text}", lang)
     parts = units(title, text, published)
-    parts = mark_recaps(parts, published, taxonomy.news_window_days, history_markers(taxonomy, parts, detected))
+    parts = mark_recaps(parts, published, taxonomy.news_window_days, history_markers(taxonomy, parts, detected),
+                        continuations(taxonomy, parts, detected))
     found = decisions(taxonomy, parts, detected)
     order = {name: i for i, name in enumerate(taxonomy.event_types)}
     news = sorted((event_match(d, published) for d in found if d.role == "news"),

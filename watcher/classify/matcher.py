@@ -211,6 +211,23 @@ def decisions(taxonomy: Taxonomy, parts: list[Unit], lang: str) -> list[Decision
     return [decide(taxonomy, t, candidates(taxonomy, t, analysed, lang)) for t in taxonomy.event_types.values()]
 
 
+CONTINUATION_REACH = 4  # words (ja: characters x 2) at a sentence's start where "In addition" counts
+
+
+def continuations(taxonomy: Taxonomy, parts: list[Unit], lang: str) -> set[int]:
+    """Units that open by going on with the one before ("In addition, …", "Japan also …", "Кроме того")."""
+    rules = taxonomy.languages.get(lang)
+    if rules is None or not rules.continuation:
+        return set()
+    out = set()
+    for u in parts:
+        opening = words(u.text, lang)
+        opening = Words(lang, opening.norms[:CONTINUATION_REACH + 1], opening.text[:CONTINUATION_REACH * 2])
+        if _first_marker(rules, lang, "continuation", opening):
+            out.add(u.position)
+    return out
+
+
 def history_markers(taxonomy: Taxonomy, parts: list[Unit], lang: str) -> dict[int, str]:
     """Units that carry a marker of history: position -> the marker as written."""
     rules = taxonomy.languages.get(lang)

@@ -17,11 +17,12 @@ from watcher.text import first_date, paragraphs, sentences
 LEAD_SENTENCES = 3
 LEAD_DATE_DAYS = 14  # a date the lead names this close to publication is the news date of undated sentences
 
-# Clauses: a trigger and its object must stand in one. Split at semicolons, colons and dashes, and before
-# the conjunctions that start a new statement.
-_CLAUSE_EN_RU = re.compile(r"\s*[;:—–]\s+|\s*,?\s+\b(?:but|while|whereas|although|though|however|а|но|однако|"
+# Clauses: a trigger and its object must stand in one. Split at semicolons and before the conjunctions that
+# start a new statement; not at colons or dashes, which in headlines and Russian join a speaker or a subject
+# to what is said of it ("Лавров — Маэхаре: суверенитет не обсуждается").
+_CLAUSE_EN_RU = re.compile(r"\s*;\s+|\s*,?\s+\b(?:but|while|whereas|although|though|however|а|но|однако|"
                            r"хотя|тогда как)\b\s+", re.IGNORECASE)
-_CLAUSE_JA = re.compile(r"(?<=が)、|(?<=ものの)、|(?<=一方)、|(?<=一方で)、|[;；:：]")
+_CLAUSE_JA = re.compile(r"(?<=が)、|(?<=ものの)、|(?<=一方)、|(?<=一方で)、|[;；]")
 
 
 @dataclass(frozen=True)
@@ -77,11 +78,12 @@ def _is_heading(u: Unit) -> bool:
 
 
 def mark_recaps(parts: list[Unit], published: dt.date, news_window_days: int,
-                history_marker: dict[int, str]) -> list[Unit]:
+                history_marker: dict[int, str], continuing: set[int] | frozenset[int] = frozenset()) -> list[Unit]:
     """Units dated before the news window, or marked as history (`history_marker`: position -> the marker
     found) and not dated inside the window, become recaps; so do the later sentences of their paragraph that
-    name no recent date of their own (a background paragraph stays background), and a subheading takes the
-    role of the sentence after it."""
+    name no recent date of their own (a background paragraph stays background), a sentence that opens by going
+    on with a recap (`continuing`: "In addition, …") is one too, and a subheading takes the role of the
+    sentence after it."""
     horizon = published - dt.timedelta(days=news_window_days)
     out: list[Unit] = []
     background: tuple[int, str] | None = None  # (paragraph, reason) of a paragraph that opened as history
@@ -97,6 +99,8 @@ def mark_recaps(parts: list[Unit], published: dt.date, news_window_days: int,
             reason = f"history marker {history_marker[u.position]!r}"
         elif background and background[0] == u.paragraph and not recent:
             reason = f"in a background paragraph ({background[1]})"
+        elif u.position in continuing and out and out[-1].recap and not recent and not u.in_lead:
+            reason = f"goes on with a recap ({out[-1].recap})"
         if opens_paragraph:
             background = (u.paragraph, reason) if reason and u.paragraph >= 0 else None
         out.append(dataclasses.replace(u, recap=reason) if reason else u)
