@@ -42,6 +42,7 @@ class WordEntry:
     within: int
     source: str  # "event_types.talks_suspended.match[2]"
     negated: bool = False  # the trigger carries its own negation ("not continue"): no negation check
+    actors: tuple[str, ...] = ()  # who must be named in the same clause (who visits, who protests); empty: anyone
 
 
 @dataclass(frozen=True)
@@ -210,7 +211,7 @@ def _patterns(path: str, key: str, value: Any, default_weight: float) -> tuple[P
 
 
 EVENT_KEYS = ("label", "description", "weight", "patterns", "negated_by", "match")
-ENTRY_KEYS = ("lang", "trigger", "object", "weight", "within", "negated")
+ENTRY_KEYS = ("lang", "trigger", "object", "actor", "weight", "within", "negated")
 
 
 def _event_type(path: str, name: str, spec: Any) -> EventType:
@@ -260,7 +261,8 @@ def _entry(path: str, where: str, spec: Any, default_weight: float) -> WordEntry
         raise ConfigError(path, f"{where}.negated", "must be true or false", "write negated = true")
     return WordEntry(str(lang), _words(path, f"{where}.trigger", spec.get("trigger"), True),
                      _words(path, f"{where}.object", spec.get("object"), False),
-                     _number(path, f"{where}.weight", spec.get("weight", default_weight)), within, where, negated)
+                     _number(path, f"{where}.weight", spec.get("weight", default_weight)), within, where, negated,
+                     _words(path, f"{where}.actor", spec.get("actor"), False))
 
 
 LANGUAGE_KEYS = ("negation", "modality", "history", "cause", "continuation")

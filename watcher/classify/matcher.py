@@ -5,7 +5,7 @@ becomes of it, in this order: dropped when the type's `negated_by` fits the sent
 wish stands just before the trigger ("has no plans to suspend", "hopes to resume"; in Japanese just after
 it: 〜しない, 〜を求める); a recap when the trigger stands in a cause ("in response to sanctions") or the
 sentence is history (units.mark_recaps); else news. A type is news when the noisy-or of its news matches
-reaches the event threshold, else a recap when its recap matches do.
+reaches the event threshold and one of them reaches it alone, else a recap when its recap matches reach it.
 """
 
 from __future__ import annotations
@@ -55,9 +55,13 @@ class Decision:
     candidates: tuple[Candidate, ...]
 
 
+Phrases = tuple[tuple[str, ...], ...]
+
+
 @functools.lru_cache(maxsize=4096)
-def _entry_phrases(entry: WordEntry) -> tuple[tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...]]:
-    return (tuple(phrase(t, entry.lang) for t in entry.triggers), tuple(phrase(o, entry.lang) for o in entry.objects))
+def _entry_phrases(entry: WordEntry) -> tuple[Phrases, Phrases, Phrases]:
+    return (tuple(phrase(t, entry.lang) for t in entry.triggers), tuple(phrase(o, entry.lang) for o in entry.objects),
+            tuple(phrase(a, entry.lang) for a in entry.actors))
 
 
 @functools.lru_cache(maxsize=64)
@@ -106,8 +110,10 @@ def _in_cause(rules: LanguageRules, lang: str, clause: Words, start: int) -> str
 
 
 def _word_matches(entry: WordEntry, clause: Words) -> Iterator[tuple[int, int]]:
-    """Trigger spans that have one of the entry's objects within reach."""
-    triggers, objects = _entry_phrases(entry)
+    """Trigger spans that have one of the entry's objects within reach (and one of its actors in the clause)."""
+    triggers, objects, actors = _entry_phrases(entry)
+    if actors and not any(find(a, clause) for a in actors):
+        return
     object_spans = [s for o in objects for s in find(o, clause)] if objects else []
     for t in triggers:
         for start, end in find(t, clause):
@@ -187,9 +193,14 @@ def _noisy_or(values: list[float]) -> float:
 
 
 def decide(taxonomy: Taxonomy, event_type: EventType, found: list[Candidate]) -> Decision:
-    news = _noisy_or([c.strength for c in found if c.outcome == "news"])
+    news_strengths = [c.strength for c in found if c.outcome == "news"]
+    news = _noisy_or(news_strengths)
     recap = _noisy_or([c.strength for c in found if c.outcome == "recap"])
-    role = "news" if news >= taxonomy.event_threshold else "recap" if recap >= taxonomy.event_threshold else "none"
+    # News needs one sentence that reports it surely by itself: weak mentions deep in a long piece add up to
+    # a score, never to news.
+    sure = bool(news_strengths) and max(news_strengths) >= taxonomy.event_threshold
+    role = ("news" if news >= taxonomy.event_threshold and sure
+            else "recap" if recap >= taxonomy.event_threshold else "none")
     return Decision(event_type.name, role, news, recap, tuple(found))
 
 
