@@ -114,10 +114,12 @@ def _date(where: str, key: str, value: Any, problems: list[str]) -> dt.date | No
         return value
     if isinstance(value, str):
         try:
+            if re.fullmatch(r"\d{4}-\d{2}", value):  # a month only: its middle, as the classifier reads "in March"
+                return dt.date.fromisoformat(value + "-15")
             return dt.date.fromisoformat(value[:10])
         except ValueError:
             pass
-    problems.append(f"{where}.{key}: {value!r} is not a date (write YYYY-MM-DD)")
+    problems.append(f"{where}.{key}: {value!r} is not a date (write YYYY-MM-DD, or YYYY-MM for a month)")
     return None
 
 

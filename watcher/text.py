@@ -80,6 +80,7 @@ DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("ja_last_month", re.compile(r"(昨年|去年)(\d{1,2})月")),
     ("ja_ym", re.compile(_Y + r"年(\d{1,2})月(?!\d{1,2}日)")),
     ("ja_d", re.compile(r"(?<![月\d])(\d{1,2})日(?!本)")),
+    ("ja_m", re.compile(r"(?<![年\d])(\d{1,2})月(?![\d日])")),
     ("en_dmy", re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _M_EN + r",?\s+" + _Y + r"\b", re.I)),
     ("en_mdy", re.compile(r"\b" + _M_EN + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+" + _Y + r"\b", re.I)),
     ("en_dm", re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _M_EN + r"\b", re.I)),
@@ -95,6 +96,7 @@ DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("ru_dm", re.compile(r"\b(\d{1,2})\s+" + _M_RU + r"(?!\s+(?:19|20)\d\d)", re.I)),
     ("ru_in_my", re.compile(r"\b(?:в|с|до|к)\s+" + _M_RU + r"\s+" + _Y + r"\b", re.I)),
     ("ru_in_y", re.compile(r"\bв\s+" + _Y + r"\s+году", re.I)),
+    ("ru_in_m", re.compile(r"\b(?:в|с)\s+" + _M_RU + r"\b(?!\s+\d)", re.I)),
     ("ru_weekday", re.compile(r"\bво?\s+(понедельник|вторник|среду|четверг|пятницу|субботу|воскресенье)\b", re.I)),
     ("ru_yesterday", re.compile(r"\bвчера\b", re.I)),
 ]
@@ -166,8 +168,8 @@ def _resolve(kind: str, g: tuple[str, ...], ref: dt.date) -> dt.date | None:
     if kind in ("en_in_my", "ru_in_my"):
         month = _month_en(g[0]) if kind == "en_in_my" else _month_ru(g[0])
         return _safe(int(g[1]), month, 15)
-    if kind == "en_in_m":
-        month = _month_en(g[0])
+    if kind in ("en_in_m", "ru_in_m", "ja_m"):
+        month = _month_en(g[0]) if kind == "en_in_m" else _month_ru(g[0]) if kind == "ru_in_m" else int(g[0])
         return _safe(ref.year if month <= ref.month else ref.year - 1, month, 15)
     if kind in ("en_in_y", "ru_in_y"):
         year = int(g[0])

@@ -222,11 +222,12 @@ def decisions(taxonomy: Taxonomy, parts: list[Unit], lang: str) -> list[Decision
     return [decide(taxonomy, t, candidates(taxonomy, t, analysed, lang)) for t in taxonomy.event_types.values()]
 
 
-CONTINUATION_REACH = 4  # words (ja: characters x 2) at a sentence's start where "In addition" counts
+CONTINUATION_REACH = 8  # words (ja: characters x 2) at a sentence's start where "In addition" counts
 
 
 def continuations(taxonomy: Taxonomy, parts: list[Unit], lang: str) -> set[int]:
-    """Units that open by going on with the one before ("In addition, …", "Japan also …", "Кроме того")."""
+    """Units that open by going on with the one before ("In addition, …", "Japan also …", "Кроме того",
+    "Kishida called that decision …")."""
     rules = taxonomy.languages.get(lang)
     if rules is None or not rules.continuation:
         return set()

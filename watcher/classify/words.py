@@ -17,6 +17,9 @@ from dataclasses import dataclass
 from typing import Any
 
 _WORD = re.compile(r"[0-9a-zа-яё]+(?:['’][a-z]+)?", re.IGNORECASE)
+# "Russian-held", "Moscow-controlled": an adjective, one word, never the verb "hold" ("visits were held").
+_COMPOUND = re.compile(r"(?<=[a-z])-(?=(?:held|controlled|occupied|run|based|owned|claimed|administered|led)\b)",
+                       re.IGNORECASE)
 
 # Irregular English forms a stemmer cannot join to their verb. Entries name the verb; these name it too.
 IRREGULAR_EN = {
@@ -86,6 +89,8 @@ def words(text: str, lang: str) -> Words:
     if lang == "ja":
         return Words("ja", text=normalize_ja(text))
     norm = norm_ru if lang == "ru" else norm_en
+    if lang == "en":
+        text = _COMPOUND.sub("", text)
     return Words(lang, tuple(norm(w) for w in _WORD.findall(text)))
 
 
@@ -97,10 +102,9 @@ def phrase(text: str, lang: str) -> tuple[str, ...]:
     return words(text, lang).norms
 
 
-def find(phrase_norms: Sequence[str], clause: Words, gap: int = 2) -> list[tuple[int, int]]:
+def find(phrase_norms: Sequence[str], clause: Words, gap: int = 1) -> list[tuple[int, int]]:
     """Where a phrase stands in a clause, as (start, end) word offsets (ja: character offsets). Words of a
-    phrase may have up to `gap` other words between them ("froze the talks" is not a phrase, "broke them off"
-    is one for "break off")."""
+    phrase may have up to `gap` other words between them ("broke them off" is "break off")."""
     if clause.lang == "ja":
         needle, hay, out, start = phrase_norms[0], clause.text, [], 0
         while needle and (i := hay.find(needle, start)) >= 0:
