@@ -138,9 +138,9 @@ def test_a_broken_corpus_file_names_the_file_and_the_problem(runner: CliRunner, 
 
 def test_corpus_checks_labels_and_references(tmp_path: Path) -> None:
     text = " ".join(["word"] * 100)
-    body = ('[[articles]]\nid = "en-a"\noutlet = "W"\npublished = "2020-01-01"\nlang = "en"\ntitle = "t"\n'
-            f'text = "{text}"\nrelevant = false\nevents = [{{ type = "talks_resumed" }}]\nstory = ""\n'
-            'copy_of = "en-missing"\n')
+    head = '[[articles]]\noutlet = "W"\npublished = "2020-01-01"\nlang = "en"\ntitle = "t"\n' f'text = "{text}"\n'
+    body = (head + 'id = "en-a"\nrelevant = false\nevents = [{ type = "talks_resumed" }]\nstory = ""\n'
+            + head + 'id = "en-b"\nrelevant = false\nevents = []\nstory = ""\ncopy_of = "en-missing"\n')
     (tmp_path / "dev_x.toml").write_text(body, encoding="utf-8")
     with pytest.raises(CorpusError) as info:
         load_corpus(tmp_path, frozenset(TAXONOMY.event_types))

@@ -112,7 +112,8 @@ def test_sample_articles_get_their_labels(samples: tuple[list[Any], list[SampleA
 
 def test_held_out_articles_do_not_fall_below_the_measured_floor() -> None:
     """tests/data/heldout.toml was written blind and is never tuned on: a floor to raise, not a target.
-    Measured at 0.1.0: 14/30 exact, relevance 26/30, one event type reported that was not expected."""
+    Measured at 0.1.0: 14/30 exact, relevance 26/30, one event type reported that was not expected; with the
+    word matcher: 20/30 exact, relevance 28/30, two (its labels count some recaps of weeks before as news)."""
     import tomllib
 
     taxonomy = load_taxonomy()
@@ -125,4 +126,4 @@ def test_held_out_articles_do_not_fall_below_the_measured_floor() -> None:
         exact += c.relevant == a["expect_relevant"] and got == set(a["expect_events"])
         relevance += c.relevant == a["expect_relevant"]
         false_types += len(got - set(a["expect_events"]))
-    assert exact >= 14 and relevance >= 26 and false_types <= 1, (exact, relevance, false_types)
+    assert exact >= 20 and relevance >= 28 and false_types <= 2, (exact, relevance, false_types)

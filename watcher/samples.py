@@ -60,7 +60,8 @@ def load_samples(path: str | None = None) -> tuple[list[SampleFeed], list[Sample
         slug=a["slug"], feed=a["feed"], lang=a["lang"], title=a["title"], paragraphs=tuple(a["paragraphs"]),
         published=dt.datetime.fromisoformat(a["published"].replace("Z", "+00:00")),
         summary_only=a.get("summary_only", False), expect_relevant=a.get("expect_relevant", False),
-        expect_events=tuple(a.get("expect_events", ())), expect_recaps=tuple(a.get("expect_recaps", ())), expect_story=a.get("expect_story", ""),
+        expect_events=tuple(a.get("expect_events", ())), expect_recaps=tuple(a.get("expect_recaps", ())),
+        expect_story=a.get("expect_story", ""),
         copy_of=a.get("copy_of", "")) for a in raw["articles"]]
     return feeds, sorted(articles, key=lambda a: (a.published, a.slug))
 

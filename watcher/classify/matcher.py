@@ -22,8 +22,8 @@ from watcher.taxonomy import EventType, LanguageRules, Pattern, Taxonomy, WordEn
 
 MAX_EVIDENCE = 3
 LOOK_BEHIND = 4  # words before a trigger where a negation or a wish takes it back
-LOOK_AHEAD_JA = 10
-JA_PHRASE_BREAKS = ("、", "　", " ", "，", "。")  # characters after a Japanese trigger where 〜ない or 〜を求める take it back
+LOOK_AHEAD_JA = 10  # characters after a Japanese trigger where 〜ない or 〜を求める take it back
+JA_PHRASE_BREAKS = ("、", "　", " ", "，", "。")  # where a Japanese cause phrase starts
 
 
 @dataclass(frozen=True)
@@ -71,8 +71,11 @@ def _marker_phrases(rules: LanguageRules, lang: str, key: str) -> tuple[tuple[st
 
 def _first_marker(rules: LanguageRules, lang: str, key: str, clause: Words) -> tuple[int, str] | None:
     """The earliest marker of kind `key` in a clause: (offset, the marker as written)."""
+    phrases = _marker_phrases(rules, lang, key)
+    if not phrases or _absent(phrases, clause):
+        return None
     best: tuple[int, str] | None = None
-    for written, norms in zip(getattr(rules, key), _marker_phrases(rules, lang, key), strict=True):
+    for written, norms in zip(getattr(rules, key), phrases, strict=True):
         spans = find(norms, clause, gap=1)
         if spans and (best is None or spans[0][0] < best[0]):
             best = (spans[0][0], written)
@@ -109,22 +112,36 @@ def _in_cause(rules: LanguageRules, lang: str, clause: Words, start: int) -> str
     return written if start > offset else ""
 
 
+@functools.lru_cache(maxsize=4096)
+def _first_words(phrases: Phrases) -> frozenset[str]:
+    return frozenset(p[0] for p in phrases if p)
+
+
+def _absent(phrases: Phrases, clause: Words) -> bool:
+    """None of the phrases can stand in the clause: the cheap screen before any phrase is looked for."""
+    if clause.lang == "ja":
+        return not any(p[0] in clause.text for p in phrases if p)
+    return clause.positions.keys().isdisjoint(_first_words(phrases))
+
+
 def _word_matches(entry: WordEntry, clause: Words) -> Iterator[tuple[int, int]]:
     """Trigger spans that have one of the entry's objects within reach (and one of its actors in the clause)."""
     triggers, objects, actors = _entry_phrases(entry)
+    if _absent(triggers, clause) or (objects and _absent(objects, clause)) or (actors and _absent(actors, clause)):
+        return
     if actors and not any(find(a, clause) for a in actors):
         return
-    object_spans = [s for o in objects for s in find(o, clause)] if objects else []
-    for t in triggers:
-        for start, end in find(t, clause):
-            if not objects:
+    trigger_spans = [span for t in triggers for span in find(t, clause)]
+    if not objects:
+        yield from trigger_spans
+        return
+    object_spans = [s for o in objects for s in find(o, clause)]
+    for start, end in trigger_spans:
+        for o_start, o_end in object_spans:
+            gap = o_start - end if o_start >= end else start - o_end
+            if -1 < gap <= entry.within or (o_start < end and start < o_end):
                 yield start, end
-                continue
-            for o_start, o_end in object_spans:
-                gap = o_start - end if o_start >= end else start - o_end
-                if -1 < gap <= entry.within or (o_start < end and start < o_end):
-                    yield start, end
-                    break
+                break
 
 
 def _pattern_matches(pattern: Pattern, clause_text: str, lang: str) -> Iterator[tuple[int, int]]:

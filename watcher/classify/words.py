@@ -48,6 +48,14 @@ class Words:
     def __len__(self) -> int:
         return len(self.norms) if self.lang != "ja" else len(self.text)
 
+    @functools.cached_property
+    def positions(self) -> dict[str, list[int]]:
+        """Where each word stands: a phrase whose first word is absent costs one lookup."""
+        out: dict[str, list[int]] = {}
+        for i, w in enumerate(self.norms):
+            out.setdefault(w, []).append(i)
+        return out
+
 
 def normalize_ja(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
@@ -112,11 +120,10 @@ def find(phrase_norms: Sequence[str], clause: Words, gap: int = 1) -> list[tuple
             start = i + 1
         return out
     norms = clause.norms
-    found = []
-    first = phrase_norms[0] if phrase_norms else None
-    for i, w in enumerate(norms):
-        if w != first:
-            continue
+    found: list[tuple[int, int]] = []
+    if not phrase_norms:
+        return found
+    for i in clause.positions.get(phrase_norms[0], ()):
         pos, ok = i, True
         for want in phrase_norms[1:]:
             nxt = next((j for j in range(pos + 1, min(len(norms), pos + 2 + gap)) if norms[j] == want), None)
