@@ -40,7 +40,7 @@ def test_one_entry_finds_every_form_of_a_suspension(sentence: str) -> None:
 
 def test_a_wish_a_negation_or_a_plan_is_not_the_event() -> None:
     title = "Japan and the Kuril Islands dispute"
-    assert "talks_resumed" not in news(title, "Tokyo hopes to resume peace treaty talks with Russia on the Kuril Islands.")
+    assert "talks_resumed" not in news(title, "Tokyo hopes to resume peace treaty talks with Russia on the Kurils.")
     assert "exchanges_suspended" not in news(title, "Japan has no plans to suspend visa-free exchanges with "
                                                     "the Kuril Islands, the ministry said on Tuesday.")
     assert "talks_resumed" not in news(title, "Russia refused to resume peace treaty talks with Japan on the Kurils.")
@@ -80,7 +80,8 @@ def test_look_alikes_are_not_relevant() -> None:
 
 def test_classify_explain_names_the_entry_and_why_others_were_dropped(runner: CliRunner) -> None:
     line = json.dumps({"title": "Russia quits Kuril talks", "published": "2022-03-22",
-                       "text": "Russia quit peace treaty talks with Japan on Monday in response to the sanctions Tokyo imposed. "
+                       "text": "Russia quit peace treaty talks with Japan on Monday in response to the sanctions "
+                               "Tokyo imposed. "
                                "Tokyo hopes to resume the talks on the Kuril Islands."})
     out = invoke(runner, None, "classify", "--explain", "--json", input=line + "\n")
     assert out.exit_code == 0, out.output
