@@ -34,8 +34,20 @@ def paragraphs(text: str) -> list[str]:
     return [p for p in parts if p]
 
 
+# A full stop after these does not end a sentence ("on Nov. 1", "Mr. Abe", "the U.S. envoy").
+_ABBREVIATION = re.compile(r"(?:\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Mr|Mrs|Ms|Dr|St|No|Gen|Lt|Col|"
+                           r"Gov|Sen|Rep|Adm|Capt|Prof|Jr|Sr|vs)|\b[A-Z]\.[A-Z])\.$")
+
+
 def sentences(paragraph: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE_END.split(paragraph) if s and s.strip()]
+    pieces = [s.strip() for s in _SENTENCE_END.split(paragraph) if s and s.strip()]
+    merged: list[str] = []
+    for piece in pieces:
+        if merged and _ABBREVIATION.search(merged[-1]):
+            merged[-1] = f"{merged[-1]} {piece}"
+        else:
+            merged.append(piece)
+    return merged
 
 
 def detect_lang(text: str, hint: str | None = None) -> str:
