@@ -93,6 +93,7 @@ DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("ja_ym", re.compile(_Y + r"年(\d{1,2})月(?!\d{1,2}日)")),
     ("ja_d", re.compile(r"(?<![月\d])(\d{1,2})日(?!本)")),
     ("ja_m", re.compile(r"(?<![年\d])(\d{1,2})月(?![\d日])")),
+    ("ja_y", re.compile(_Y + r"年(?!\d{1,2}月|度)")),
     ("en_dmy", re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _M_EN + r",?\s+" + _Y + r"\b", re.I)),
     ("en_mdy", re.compile(r"\b" + _M_EN + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+" + _Y + r"\b", re.I)),
     ("en_dm", re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _M_EN + r"\b", re.I)),
@@ -184,7 +185,7 @@ def _resolve(kind: str, g: tuple[str, ...], ref: dt.date) -> dt.date | None:
     if kind in ("en_in_m", "ru_in_m", "ja_m"):
         month = _month_en(g[0]) if kind == "en_in_m" else _month_ru(g[0]) if kind == "ru_in_m" else int(g[0])
         return _safe(ref.year if month <= ref.month else ref.year - 1, month, 15)
-    if kind in ("en_in_y", "ru_in_y"):
+    if kind in ("en_in_y", "ru_in_y", "ja_y"):
         year = int(g[0])
         return None if year >= ref.year else _safe(year, 7, 1)
     if kind in ("en_weekday", "ru_weekday"):
