@@ -162,16 +162,32 @@ def analyse(parts: list[Unit], lang: str) -> Analysed:
     return [(u, [(c, words(c, lang)) for c in u.clauses(lang)]) for u in parts]
 
 
+@functools.lru_cache(maxsize=256)
+def _type_screen(event_type: EventType, lang: str) -> tuple[frozenset[str], tuple[str, ...]]:
+    """The first words (ja: the strings) of every trigger of a type in one language, for the clause screen."""
+    triggers = [t for e in event_type.entries if e.lang == lang for t in _entry_phrases(e)[0] if t]
+    return frozenset(t[0] for t in triggers), tuple(t[0] for t in triggers)
+
+
+def _screened_out(screen: tuple[frozenset[str], tuple[str, ...]], clause: Words) -> bool:
+    if clause.lang == "ja":
+        return not any(t in clause.text for t in screen[1])
+    return clause.positions.keys().isdisjoint(screen[0])
+
+
 def candidates(taxonomy: Taxonomy, event_type: EventType, analysed: Analysed, lang: str) -> list[Candidate]:
     rules = taxonomy.languages.get(lang, LanguageRules())
     entries = [e for e in event_type.entries if e.lang == lang]
     patterns = [p for p in event_type.patterns if p.lang == lang]
     vetoes = [p for p in event_type.negated_by if p.lang == lang]
     found: list[Candidate] = []
+    screen = _type_screen(event_type, lang)
     for u, clauses in analysed:
         best: Candidate | None = None
         for clause_text, clause in clauses:
             hits: list[tuple[str, float, bool, int, int]] = []
+            if not patterns and _screened_out(screen, clause):
+                continue  # no trigger of this type can stand here: the screen before any entry is tried
             for e in entries:
                 hits += [(e.source, e.weight, e.negated, s, t) for s, t in _word_matches(e, clause)]
             for p in patterns:
