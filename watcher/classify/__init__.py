@@ -13,7 +13,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from watcher.classify.matcher import Decision, continuations, decisions, event_match, history_markers
+from watcher.classify.matcher import (
+    Decision,
+    continuations,
+    decisions,
+    event_match,
+    history_markers,
+    sentence_words,
+)
+from watcher.classify.qualifiers import qualifiers
 from watcher.classify.relevance import anchor_sentence, might_be_relevant, relevance
 from watcher.classify.units import LEAD_SENTENCES, Unit, mark_recaps, units
 from watcher.models import Classification
@@ -28,8 +36,9 @@ def _read(title: str, text: str, taxonomy: Taxonomy, published: dt.date | None,
     published = published or dt.datetime.now(dt.UTC).date()
     detected = detect_lang(f"{title}\n{text}", lang)
     parts = units(title, text, published)
-    parts = mark_recaps(parts, published, taxonomy.news_window_days, history_markers(taxonomy, parts, detected),
-                        continuations(taxonomy, parts, detected))
+    said = sentence_words(parts, detected)
+    parts = mark_recaps(parts, published, taxonomy.news_window_days, history_markers(taxonomy, said, detected),
+                        continuations(taxonomy, said, detected))
     found = decisions(taxonomy, parts, detected)
     order = {name: i for i, name in enumerate(taxonomy.event_types)}
     news = sorted((event_match(d, published) for d in found if d.role == "news"),
@@ -38,8 +47,6 @@ def _read(title: str, text: str, taxonomy: Taxonomy, published: dt.date | None,
                     key=lambda e: (e.position, order[e.type]))
     score = relevance(taxonomy, parts, any(e.position <= LEAD_SENTENCES for e in news))
     relevant = score >= taxonomy.relevance.threshold
-    from watcher.classify.qualifiers import qualifiers
-
     result = Classification(relevant=relevant, relevance=score, events=tuple(news) if relevant else (),
                             lang=detected, recaps=tuple(recaps) if relevant else (),
                             qualifiers=qualifiers(taxonomy, parts) if relevant else frozenset())

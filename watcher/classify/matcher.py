@@ -258,29 +258,33 @@ def decisions(taxonomy: Taxonomy, parts: list[Unit], lang: str) -> list[Decision
 CONTINUATION_REACH = 8  # words (ja: characters x 2) at a sentence's start where "In addition" counts
 
 
-def continuations(taxonomy: Taxonomy, parts: list[Unit], lang: str) -> set[int]:
+def sentence_words(parts: list[Unit], lang: str) -> dict[int, Words]:
+    """Each unit's words, computed once for the history and continuation markers."""
+    return {u.position: words(u.text, lang) for u in parts}
+
+
+def continuations(taxonomy: Taxonomy, said: dict[int, Words], lang: str) -> set[int]:
     """Units that open by going on with the one before ("In addition, …", "Japan also …", "Кроме того",
     "Kishida called that decision …")."""
     rules = taxonomy.languages.get(lang)
     if rules is None or not rules.continuation:
         return set()
     out = set()
-    for u in parts:
-        opening = words(u.text, lang)
-        opening = Words(lang, opening.norms[:CONTINUATION_REACH + 1], opening.text[:CONTINUATION_REACH * 2])
+    for position, sentence in said.items():
+        opening = Words(lang, sentence.norms[:CONTINUATION_REACH + 1], sentence.text[:CONTINUATION_REACH * 2])
         if _first_marker(rules, lang, "continuation", opening):
-            out.add(u.position)
+            out.add(position)
     return out
 
 
-def history_markers(taxonomy: Taxonomy, parts: list[Unit], lang: str) -> dict[int, str]:
+def history_markers(taxonomy: Taxonomy, said: dict[int, Words], lang: str) -> dict[int, str]:
     """Units that carry a marker of history: position -> the marker as written."""
     rules = taxonomy.languages.get(lang)
     if rules is None or not rules.history:
         return {}
     out = {}
-    for u in parts:
-        found = _first_marker(rules, lang, "history", words(u.text, lang))
+    for position, sentence in said.items():
+        found = _first_marker(rules, lang, "history", sentence)
         if found:
-            out[u.position] = found[1]
+            out[position] = found[1]
     return out

@@ -45,9 +45,6 @@ class Words:
     norms: tuple[str, ...] = ()
     text: str = ""  # ja: the clause, NFKC-normalized and lower-cased
 
-    def __len__(self) -> int:
-        return len(self.norms) if self.lang != "ja" else len(self.text)
-
     @functools.cached_property
     def positions(self) -> dict[str, list[int]]:
         """Where each word stands: a phrase whose first word is absent costs one lookup."""
