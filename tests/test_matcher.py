@@ -60,6 +60,16 @@ def test_history_is_a_recap_with_its_own_date() -> None:
     assert [(e.type, e.effective_date.year) for e in c.recaps] == [("joint_activities_agreed", 2016)]
 
 
+def test_an_embedded_post_takes_the_date_of_its_attribution() -> None:
+    text = ("Japan's Bluebook on Friday called the southern Kuril Islands illegally occupied.\n\n"
+            "The statement Moscow posted read:\n\n"
+            "🛑 Russia will withdraw from the dialogue on joint economic activities on the southern Kurils.\n\n"
+            "— MFA Russia (@mfa_russia) March 21, 2022")
+    c = classify("Bluebook hardens wording on the Kurils", text, TAXONOMY, dt.date(2022, 4, 22))
+    assert "joint_activities_suspended" not in {e.type for e in c.events}
+    assert "joint_activities_suspended" in {e.type for e in c.recaps}
+
+
 def test_russian_is_matched_on_lemmas_and_japanese_on_words() -> None:
     ru = "Россия в понедельник приостановила переговоры о мирном договоре с Японией. На Кунашире спокойно."
     assert "talks_suspended" in news("Москва вышла из переговоров", ru)

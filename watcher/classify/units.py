@@ -104,8 +104,25 @@ def mark_recaps(parts: list[Unit], published: dt.date, news_window_days: int,
         if opens_paragraph:
             background = (u.paragraph, reason) if reason and u.paragraph >= 0 else None
         out.append(dataclasses.replace(u, recap=reason) if reason else u)
+    for i, u in enumerate(out):
+        # An embedded post ends with "— Name (@handle) March 21, 2022": its lines above share that date.
+        if u.recap and _EMBED_ATTRIBUTION.search(u.text):
+            for j in range(i - 1, max(-1, i - 1 - EMBED_LINES), -1):
+                if out[j].recap or not _is_post_line(out[j]):
+                    break
+                out[j] = dataclasses.replace(out[j], recap=f"an embedded post ({u.recap})")
     for i, u in enumerate(out[:-1]):
         following = out[i + 1]
         if _is_heading(u) and following.recap and not u.recap:
             out[i] = dataclasses.replace(u, recap=f"a subheading of background ({following.recap})")
     return out
+
+
+_EMBED_ATTRIBUTION = re.compile(r"\(@\w+\)")
+EMBED_LINES = 4
+
+
+def _is_post_line(u: Unit) -> bool:
+    """A line of an embedded post: it opens with a symbol (an emoji, a bullet), not a word or a quote."""
+    first = u.text.lstrip()[:1]
+    return bool(first) and not first.isalnum() and first not in "\"'“‘«「(["
