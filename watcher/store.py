@@ -235,13 +235,9 @@ class Archive:
             "story_id": story_id, "extract_error": article.extract_error,
             "status_applied": 0 if classification.relevant else 1,
         }))
-        self.db.table("article_events").insert_all([{
-            "article_id": article_id, "type": e.type, "score": e.score, "effective_date": iso(e.effective_date),
-            "evidence": json.dumps(list(e.evidence), ensure_ascii=False), "position": e.position,
-            "is_lead": int(e is lead), "role": "news"} for e in classification.events] + [{
-            "article_id": article_id, "type": e.type, "score": e.score, "effective_date": iso(e.effective_date),
-            "evidence": json.dumps(list(e.evidence), ensure_ascii=False), "position": e.position,
-            "is_lead": 0, "role": "recap"} for e in classification.recaps])
+        self.db.table("article_events").insert_all(
+            [_event_row(article_id, e, "news", e is lead) for e in classification.events]
+            + [_event_row(article_id, e, "recap", False) for e in classification.recaps])
         if story_id is not None:
             self.db.execute("UPDATE stories SET article_count = article_count + 1, "
                             "last_published = max(last_published, ?) WHERE id = ?",
@@ -373,6 +369,12 @@ class Archive:
             "last_error": r["last_error"], "sent_at": r["sent_at"], "changes": json.loads(r["body"])["changes"],
             "events": json.loads(r["body"])["events"],
         } for r in rows]
+
+
+def _event_row(article_id: int, e: EventMatch, role: str, is_lead: bool) -> Row:
+    return {"article_id": article_id, "type": e.type, "score": e.score, "effective_date": iso(e.effective_date),
+            "evidence": json.dumps(list(e.evidence), ensure_ascii=False), "position": e.position,
+            "is_lead": int(is_lead), "role": role}
 
 
 def article_row(r: Row) -> Row:

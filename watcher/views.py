@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from watcher.classify import classify, explain
+from watcher.classify import classify, classify_and_explain
 from watcher.config import Config
 from watcher.models import EventMatch
 from watcher.store import Archive
@@ -71,12 +71,16 @@ def classify_line(line: str, taxonomy: Taxonomy, with_explanation: bool = False)
         except ValueError:
             return {"error": f"published is not an ISO date: {item['published']!r}"}
     lang = item.get("lang") if isinstance(item.get("lang"), str) else None
-    c = classify(title, text, taxonomy, published, lang)
-    out = {"relevant": c.relevant, "relevance": c.relevance, "lang": c.lang,
-           "event_types": [_event(e) for e in c.events], "recaps": [_event(e) for e in c.recaps],
-           "qualifiers": sorted(c.qualifiers)}
+    explanation = None
     if with_explanation:
-        out["explanation"] = explain(title, text, taxonomy, published, lang)
+        c, explanation = classify_and_explain(title, text, taxonomy, published, lang)
+    else:
+        c = classify(title, text, taxonomy, published, lang)
+    out: dict[str, Any] = {"relevant": c.relevant, "relevance": c.relevance, "lang": c.lang,
+                           "event_types": [_event(e) for e in c.events], "recaps": [_event(e) for e in c.recaps],
+                           "qualifiers": sorted(c.qualifiers)}
+    if explanation is not None:
+        out["explanation"] = explanation
     return out
 
 

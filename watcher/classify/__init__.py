@@ -28,7 +28,8 @@ from watcher.models import Classification
 from watcher.taxonomy import Taxonomy
 from watcher.text import detect_lang
 
-__all__ = ["LEAD_SENTENCES", "Unit", "anchor_sentence", "classify", "explain", "might_be_relevant", "units"]
+__all__ = ["LEAD_SENTENCES", "Unit", "anchor_sentence", "classify", "classify_and_explain", "explain",
+           "might_be_relevant", "units"]
 
 
 def _read(title: str, text: str, taxonomy: Taxonomy, published: dt.date | None,
@@ -63,8 +64,14 @@ def explain(title: str, text: str, taxonomy: Taxonomy, published: dt.date | None
             lang: str | None = None) -> dict[str, Any]:
     """Every decision with the sentences behind it: the entry that matched, its weight, and why a candidate
     was dropped (negated, a wish, a recap, below the threshold)."""
+    return classify_and_explain(title, text, taxonomy, published, lang)[1]
+
+
+def classify_and_explain(title: str, text: str, taxonomy: Taxonomy, published: dt.date | None = None,
+                         lang: str | None = None) -> tuple[Classification, dict[str, Any]]:
+    """`classify` and `explain` from one reading of the article."""
     _published, _lang, parts, found, result = _read(title, text, taxonomy, published, lang)
-    return {
+    return result, {
         "relevance": {"score": result.relevance, "relevant": result.relevant,
                       "threshold": taxonomy.relevance.threshold, "sentence": anchor_sentence(taxonomy, parts)},
         "decisions": [

@@ -55,38 +55,60 @@ class Decision:
     candidates: tuple[Candidate, ...]
 
 
-Phrases = tuple[tuple[str, ...], ...]
+@dataclass(frozen=True)
+class PhraseSet:
+    """Phrases in the form `words` gives, with the cheap screen before any of them is looked for."""
+
+    phrases: tuple[tuple[str, ...], ...]
+    firsts: frozenset[str]  # first words (en, ru)
+    heads: tuple[str, ...]  # the strings (ja)
+
+    @classmethod
+    def of(cls, written: tuple[str, ...], lang: str) -> PhraseSet:
+        phrases = tuple(p for p in (phrase(w, lang) for w in written) if p)
+        return cls(phrases, frozenset(p[0] for p in phrases), tuple(p[0] for p in phrases))
+
+    def absent(self, clause: Words) -> bool:
+        """None of the phrases can stand in the clause."""
+        if clause.lang == "ja":
+            return not any(h in clause.text for h in self.heads)
+        return clause.positions.keys().isdisjoint(self.firsts)
 
 
 @functools.lru_cache(maxsize=4096)
-def _entry_phrases(entry: WordEntry) -> tuple[Phrases, Phrases, Phrases]:
-    return (tuple(phrase(t, entry.lang) for t in entry.triggers), tuple(phrase(o, entry.lang) for o in entry.objects),
-            tuple(phrase(a, entry.lang) for a in entry.actors))
+def _entry_phrases(entry: WordEntry) -> tuple[PhraseSet, PhraseSet, PhraseSet]:
+    return (PhraseSet.of(entry.triggers, entry.lang), PhraseSet.of(entry.objects, entry.lang),
+            PhraseSet.of(entry.actors, entry.lang))
 
 
 @functools.lru_cache(maxsize=64)
-def _marker_phrases(rules: LanguageRules, lang: str, key: str) -> tuple[tuple[str, ...], ...]:
-    return tuple(phrase(w, lang) for w in getattr(rules, key))
+def _marker_phrases(rules: LanguageRules, lang: str, key: str) -> tuple[tuple[str, PhraseSet], ...]:
+    """Each marker of kind `key` as written, with its phrase."""
+    return tuple((w, PhraseSet.of((w,), lang)) for w in getattr(rules, key))
+
+
+@functools.lru_cache(maxsize=64)
+def _marker_screen(rules: LanguageRules, lang: str, key: str) -> PhraseSet:
+    return PhraseSet.of(getattr(rules, key), lang)
 
 
 def _first_marker(rules: LanguageRules, lang: str, key: str, clause: Words) -> tuple[int, str] | None:
     """The earliest marker of kind `key` in a clause: (offset, the marker as written)."""
-    phrases = _marker_phrases(rules, lang, key)
-    if not phrases or _absent(phrases, clause):
+    if _marker_screen(rules, lang, key).absent(clause):
         return None
     best: tuple[int, str] | None = None
-    for written, norms in zip(getattr(rules, key), phrases, strict=True):
-        spans = find(norms, clause, gap=1)
-        if spans and (best is None or spans[0][0] < best[0]):
-            best = (spans[0][0], written)
+    for written, marker in _marker_phrases(rules, lang, key):
+        for norms in marker.phrases:
+            spans = find(norms, clause, gap=1)
+            if spans and (best is None or spans[0][0] < best[0]):
+                best = (spans[0][0], written)
     return best
 
 
 def _takes_back(rules: LanguageRules, lang: str, clause: Words, start: int, end: int) -> tuple[str, str] | None:
     """A negation or a wish governing the trigger at start..end: ("negated" | "wish", the word)."""
     if lang == "ja":
-        after = Words("ja", text=clause.text[end:end + LOOK_AHEAD_JA])
-        window = after
+        window = Words("ja", text=clause.text[end:end + LOOK_AHEAD_JA])
     else:
         window = Words(lang, clause.norms[max(0, start - LOOK_BEHIND):start])
     for key, outcome in (("negation", "negated"), ("modality", "wish")):
@@ -100,42 +122,30 @@ def _takes_back(rules: LanguageRules, lang: str, clause: Words, start: int, end:
     return None
 
 
-def _in_cause(rules: LanguageRules, lang: str, clause: Words, start: int) -> str:
-    """The cause marker the trigger at `start` follows (ja: precedes), or ""."""
-    cause = _first_marker(rules, lang, "cause", clause)
+def _in_cause(cause: tuple[int, str] | None, clause: Words, start: int) -> str:
+    """The cause marker (found in the clause) that the trigger at `start` follows (ja: precedes), or ""."""
     if cause is None:
         return ""
     offset, written = cause
-    if lang == "ja":  # the cause precedes its marker, back to the phrase's start: 日本の制裁に対抗
+    if clause.lang == "ja":  # the cause precedes its marker, back to the phrase's start: 日本の制裁に対抗
         phrase_start = max(clause.text.rfind(mark, 0, offset) for mark in JA_PHRASE_BREAKS) + 1
         return written if phrase_start <= start < offset else ""
     return written if start > offset else ""
 
 
-@functools.lru_cache(maxsize=4096)
-def _first_words(phrases: Phrases) -> frozenset[str]:
-    return frozenset(p[0] for p in phrases if p)
-
-
-def _absent(phrases: Phrases, clause: Words) -> bool:
-    """None of the phrases can stand in the clause: the cheap screen before any phrase is looked for."""
-    if clause.lang == "ja":
-        return not any(p[0] in clause.text for p in phrases if p)
-    return clause.positions.keys().isdisjoint(_first_words(phrases))
-
-
 def _word_matches(entry: WordEntry, clause: Words) -> Iterator[tuple[int, int]]:
     """Trigger spans that have one of the entry's objects within reach (and one of its actors in the clause)."""
     triggers, objects, actors = _entry_phrases(entry)
-    if _absent(triggers, clause) or (objects and _absent(objects, clause)) or (actors and _absent(actors, clause)):
+    if triggers.absent(clause) or (objects.phrases and objects.absent(clause)) or (
+            actors.phrases and actors.absent(clause)):
         return
-    if actors and not any(find(a, clause) for a in actors):
+    if actors.phrases and not any(find(a, clause) for a in actors.phrases):
         return
-    trigger_spans = [span for t in triggers for span in find(t, clause)]
-    if not objects:
+    trigger_spans = [span for t in triggers.phrases for span in find(t, clause)]
+    if not objects.phrases:
         yield from trigger_spans
         return
-    object_spans = [s for o in objects for s in find(o, clause)]
+    object_spans = [s for o in objects.phrases for s in find(o, clause)]
     for start, end in trigger_spans:
         for o_start, o_end in object_spans:
             gap = o_start - end if o_start >= end else start - o_end
@@ -163,16 +173,9 @@ def analyse(parts: list[Unit], lang: str) -> Analysed:
 
 
 @functools.lru_cache(maxsize=256)
-def _type_screen(event_type: EventType, lang: str) -> tuple[frozenset[str], tuple[str, ...]]:
-    """The first words (ja: the strings) of every trigger of a type in one language, for the clause screen."""
-    triggers = [t for e in event_type.entries if e.lang == lang for t in _entry_phrases(e)[0] if t]
-    return frozenset(t[0] for t in triggers), tuple(t[0] for t in triggers)
-
-
-def _screened_out(screen: tuple[frozenset[str], tuple[str, ...]], clause: Words) -> bool:
-    if clause.lang == "ja":
-        return not any(t in clause.text for t in screen[1])
-    return clause.positions.keys().isdisjoint(screen[0])
+def _type_screen(event_type: EventType, lang: str) -> PhraseSet:
+    """Every trigger of a type in one language, for the screen of each clause."""
+    return PhraseSet.of(tuple(t for e in event_type.entries if e.lang == lang for t in e.triggers), lang)
 
 
 def candidates(taxonomy: Taxonomy, event_type: EventType, analysed: Analysed, lang: str) -> list[Candidate]:
@@ -184,20 +187,26 @@ def candidates(taxonomy: Taxonomy, event_type: EventType, analysed: Analysed, la
     screen = _type_screen(event_type, lang)
     for u, clauses in analysed:
         best: Candidate | None = None
+        veto: Pattern | None = None
+        veto_looked = False  # the vetoes are searched once a sentence, at its first hit
         for clause_text, clause in clauses:
-            hits: list[tuple[str, float, bool, int, int]] = []
-            if not patterns and _screened_out(screen, clause):
+            if not patterns and screen.absent(clause):
                 continue  # no trigger of this type can stand here: the screen before any entry is tried
+            hits: list[tuple[str, float, bool, int, int]] = []
             for e in entries:
                 hits += [(e.source, e.weight, e.negated, s, t) for s, t in _word_matches(e, clause)]
             for p in patterns:
                 hits += [(p.source, p.weight, False, s, t) for s, t in _pattern_matches(p, clause_text, lang)]
+            if not hits:
+                continue
+            if not veto_looked:
+                veto, veto_looked = next((p for p in vetoes if p.regex.search(u.text)), None), True
+            cause_marker = _first_marker(rules, lang, "cause", clause)
             for source, weight, negated, start, end in hits:
                 outcome, reason = "news", ""
-                veto = next((p for p in vetoes if p.regex.search(u.text)), None)
                 taken_back = None if negated else _takes_back(rules, lang, clause, start, end)
-                cause = _in_cause(rules, lang, clause, start)
-                if veto:
+                cause = _in_cause(cause_marker, clause, start)
+                if veto is not None:
                     outcome, reason = "negated_by", veto.source
                 elif taken_back:
                     outcome, reason = taken_back
